@@ -1,0 +1,6 @@
+import type { ProviderRepo } from '@spp/domain';
+import type { MemoryTx } from '../MemoryDb.js';
+
+export class MemoryProviderRepo implements ProviderRepo {
+  constructor(private readonly t: MemoryTx) {}
+}

@@ -1,0 +1,18 @@
+import type { BucketState, RateLimitRepo } from '@spp/domain';
+import type { MemoryTx } from '../MemoryDb.js';
+
+export class MemoryRateLimitRepo implements RateLimitRepo {
+  constructor(private readonly t: MemoryTx) {}
+  private get buckets() {
+    return this.t.table<BucketState>('rate_buckets');
+  }
+  async getBucket(key: string) {
+    return this.buckets.get(key);
+  }
+  async putBucket(key: string, state: BucketState) {
+    this.buckets.set(key, { ...state });
+  }
+  async deleteBucket(key: string) {
+    this.buckets.delete(key);
+  }
+}

@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { Deps, Logger } from '@spp/domain';
+import type { Container } from 'inversify';
+import type { Config } from './config.js';
+import { buildContainer, TYPES, type PortOverrides } from './container.js';
+import { createHttpApp, type ExpressExtension } from './http/createHttpApp.js';
+import type { AppContext } from './http/types.js';
+import type { Metrics } from './metrics.js';
+import { backgroundTasks, type BackgroundTask } from './workers/index.js';
+import { expressExtensions } from './http/extensions.js';
+
+export interface RunningApp {
+  readonly ctx: AppContext;
+  readonly server: Server;
+  readonly url: string;
+  readonly container: Container;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly overrides?: PortOverrides;
+  /** start the background workers (default true) */
+  readonly workers?: boolean;
+  readonly extensions?: readonly ExpressExtension[];
+}
+
+/** Composes the app from configuration, starts HTTP and the background tasks. */
+export const startApp = async (config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> => {
+  const container = await buildContainer(config, logger, options.overrides);
+  const ctx: AppContext = {
+    deps: container.get<Deps>(TYPES.Deps),
+    config,
+    logger,
+    metrics: container.get<Metrics>(TYPES.Metrics),
+  };
+  const app = createHttpApp(ctx, [...expressExtensions, ...(options.extensions ?? [])]);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const tasks: BackgroundTask[] = options.workers === false ? [] : backgroundTasks(ctx);
+  for (const t of tasks) t.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, storage: ctx.deps.store.kind }, 'listening');
+  return {
+    ctx,
+    server,
+    url,
+    container,
+    stop: async () => {
+      await Promise.all(tasks.map((t) => t.stop()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await ctx.deps.serviceClient.close();
+      await ctx.deps.store.close();
+    },
+  };
+};

@@ -1,0 +1,187 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DomainError, fail } from '@spp/domain';
+import { Cause, Effect, Exit, Option } from 'effect';
+import type { z } from 'zod';
+import { authenticate } from './auth.js';
+import { errorStatus } from './errorStatus.js';
+import { isJsonContentType, parseJsonTolerant, readBody } from './jsonBody.js';
+import type { AppContext, HttpResult, RouteDef } from './types.js';
+import { zodMessage } from './validation.js';
+import { RawText } from './routes/metaRoutes.js';
+
+interface Compiled {
+  readonly def: RouteDef;
+  readonly regex: RegExp;
+  readonly names: string[];
+  /** the pattern, used as the metrics label */
+  readonly pattern: string;
+}
+
+const compile = (def: RouteDef): Compiled => {
+  const names: string[] = [];
+  const source = def.path
+    .split('/')
+    .map((seg) => {
+      if (seg.startsWith(':')) {
+        names.push(seg.slice(1));
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { def, regex: new RegExp(`^${source}$`), names, pattern: def.path };
+};
+
+/** `/v7/provider/` → `/provider`: one version prefix (not on /i/…) and one trailing slash are ignored. */
+export const normalisePath = (rawPath: string): string => {
+  let p = rawPath;
+  const m = /^\/v[0-9](\/.*)?$/.exec(p);
+  if (m) p = m[1] ?? '/';
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p;
+};
+
+const send = (res: ServerResponse, result: HttpResult) => {
+  for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+  if (result.body instanceof RawText) {
+    res.statusCode = result.status;
+    res.setHeader('Content-Type', result.body.contentType);
+    res.end(result.body.text);
+    return;
+  }
+  if (result.body === undefined) {
+    res.statusCode = result.status;
+    res.setHeader('Content-Length', '0');
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(result.body);
+  res.statusCode = result.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+};
+
+export const errorResult = (e: DomainError): HttpResult => {
+  const status = errorStatus[e.label];
+  return {
+    status,
+    body: { code: status, label: e.label, message: e.message },
+    ...(e.retryAfter !== undefined ? { headers: { 'Retry-After': String(e.retryAfter) } } : {}),
+  };
+};
+
+const runHandler = async (out: ReturnType<RouteDef['handler']>): Promise<HttpResult> => {
+  if (!Effect.isEffect(out)) return out;
+  const exit = await Effect.runPromiseExit(out);
+  if (Exit.isSuccess(exit)) return exit.value;
+  const failure = Cause.failureOption(exit.cause);
+  if (Option.isSome(failure)) throw failure.value;
+  throw Cause.squash(exit.cause);
+};
+
+const decodeParam = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw fail('bad-request', 'Malformed path parameter.');
+  }
+};
+
+const queryOf = (url: URL): Record<string, string | string[]> => {
+  const q: Record<string, string | string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    const prev = q[k];
+    q[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return q;
+};
+
+/**
+ * The request pipeline in the spec's order: routing (404/405) → authentication and access control →
+ * body (415/413/400) → the route's own checks. Any unexpected fault is a 500 `internal-error` without details.
+ */
+export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => {
+  const routes = defs.filter((d) => !d.internalApi || ctx.config.internalApi).map(compile);
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    let routeLabel = 'unmatched';
+    let result: HttpResult;
+    try {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://x');
+      } catch {
+        throw fail('bad-request', 'Malformed request target.');
+      }
+      const path = normalisePath(url.pathname);
+      if ((path === '/i' || path.startsWith('/i/')) && !ctx.config.adminToken) throw fail('not-found', 'Not found.');
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      let match: { r: Compiled; m: RegExpExecArray } | undefined;
+      let pathKnown = false;
+      for (const r of routes) {
+        const m = r.regex.exec(path);
+        if (!m) continue;
+        pathKnown = true;
+        if (r.def.method === method) {
+          match = { r, m };
+          break;
+        }
+      }
+      if (!match) throw pathKnown ? fail('method-not-allowed', 'Method not allowed.') : fail('not-found', 'Not found.');
+      routeLabel = match.r.pattern;
+
+      const q = queryOf(url);
+      const queryToken = typeof q.access_token === 'string' ? q.access_token : undefined;
+      const auth = authenticate(
+        {
+          method,
+          path,
+          authorization: req.headers.authorization,
+          queryToken,
+          cookieHeader: req.headers.cookie,
+        },
+        ctx.deps.signer,
+        ctx.config.adminToken,
+        ctx.deps.clock.now(),
+      );
+      if (auth instanceof DomainError) throw auth;
+
+      const params: Record<string, string> = {};
+      match.r.names.forEach((n, i) => (params[n] = decodeParam(match!.m[i + 1]!)));
+
+      let body: unknown = undefined;
+      const schema = match.r.def.body as z.ZodType | undefined;
+      if (schema) {
+        if (!isJsonContentType(req.headers['content-type'])) {
+          req.resume();
+          throw fail('unsupported-media-type', 'Content-Type must be application/json.');
+        }
+        const raw = await readBody(req);
+        let text: string;
+        try {
+          text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+        } catch {
+          throw fail('bad-request', 'Request body is not valid UTF-8.');
+        }
+        const parsed = parseJsonTolerant(text);
+        const checked = schema.safeParse(parsed);
+        if (!checked.success) throw fail('bad-request', zodMessage(checked.error));
+        body = checked.data;
+      } else req.resume();
+
+      result = await runHandler(match.r.def.handler({ params, query: q, body, auth, ip: req.socket.remoteAddress ?? '', headers: req.headers }));
+    } catch (e) {
+      if (e instanceof DomainError) result = errorResult(e);
+      else {
+        ctx.logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e), route: routeLabel }, 'unexpected fault');
+        result = errorResult(fail('internal-error', 'Internal error.'));
+      }
+    }
+    send(res, result);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    ctx.metrics.observeRequest(routeLabel, result.status, seconds);
+    ctx.logger.info({ method: req.method, route: routeLabel, status: result.status, ms: Math.round(seconds * 1000) }, 'request');
+  };
+};

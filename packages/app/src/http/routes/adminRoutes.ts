@@ -1,0 +1,3 @@
+import type { AppContext, RouteDef } from '../types.js';
+
+export const adminRoutes = (_ctx: AppContext): RouteDef[] => [];

@@ -1,0 +1,9 @@
+import type { AppContext } from '../http/types.js';
+import type { BackgroundTask } from './BackgroundTask.js';
+import { botTasks } from './botTasks.js';
+import { providerTasks } from './providerTasks.js';
+import { serviceTasks } from './serviceTasks.js';
+
+/** Every background task of the app; each area owns its file. */
+export const backgroundTasks = (ctx: AppContext): BackgroundTask[] => [...providerTasks(ctx), ...serviceTasks(ctx), ...botTasks(ctx)];
+export type { BackgroundTask };

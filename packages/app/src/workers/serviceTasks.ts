@@ -1,0 +1,4 @@
+import type { AppContext } from '../http/types.js';
+import type { BackgroundTask } from './BackgroundTask.js';
+
+export const serviceTasks = (_ctx: AppContext): BackgroundTask[] => [];

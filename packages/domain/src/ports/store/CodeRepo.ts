@@ -1,0 +1,2 @@
+/** Storage of the code area. Methods are added by the area that owns it; every adapter implements them. */
+export interface CodeRepo {}

@@ -1,0 +1,25 @@
+import type { BucketState } from '../ports/store/RateLimitRepo.js';
+
+export interface BucketPolicy {
+  readonly burst: number;
+  /** ms for one token to come back */
+  readonly refillMs: number;
+}
+
+/** providers.md §4 */
+export const PASSWORD_BUCKET: BucketPolicy = { burst: 5, refillMs: 60_000 };
+export const REGISTRATION_BUCKET: BucketPolicy = { burst: 5, refillMs: 300_000 };
+
+export type TakeResult =
+  | { readonly ok: true; readonly next: BucketState }
+  | { readonly ok: false; readonly retryAfterSeconds: number; readonly next: BucketState };
+
+/** Pure token-bucket step: refill by elapsed time, then take one token if there is one. */
+export const takeToken = (policy: BucketPolicy, state: BucketState | undefined, now: number): TakeResult => {
+  const prev = state ?? { tokens: policy.burst, updatedAt: now };
+  const elapsed = Math.max(0, now - prev.updatedAt);
+  const tokens = Math.min(policy.burst, prev.tokens + elapsed / policy.refillMs);
+  if (tokens >= 1) return { ok: true, next: { tokens: tokens - 1, updatedAt: now } };
+  const retryAfterSeconds = Math.max(1, Math.ceil(((1 - tokens) * policy.refillMs) / 1000));
+  return { ok: false, retryAfterSeconds, next: { tokens, updatedAt: now } };
+};

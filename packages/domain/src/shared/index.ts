@@ -1,0 +1,3 @@
+export * from './ids.js';
+export * from './time.js';
+export * from './email.js';
