@@ -6,3 +6,4 @@ export * from './MailTransport.js';
 export * from './Logger.js';
 export * from './ServiceClient.js';
 export * from './store/index.js';
+export * from './ConversationHost.js';
