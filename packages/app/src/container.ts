@@ -63,7 +63,7 @@ export const buildContainer = async (config: Config, logger: Logger, overrides: 
   c.bind<TokenSigner>(TYPES.TokenSigner).toConstantValue(overrides.signer ?? Ed25519Signer.fromKeyFile(config.keyFile));
   c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
   c.bind<Policy>(TYPES.Policy).toConstantValue(policyOf(config));
-  c.bind<ServiceClient>(TYPES.ServiceClient).toConstantValue(overrides.serviceClient ?? createServiceClient(config));
+  c.bind<ServiceClient>(TYPES.ServiceClient).toConstantValue(overrides.serviceClient ?? createServiceClient(config, logger));
   c.bind<Metrics>(TYPES.Metrics).toConstantValue(new Metrics(true));
   c.bind<Deps>(TYPES.Deps).toDynamicValue((ctx) => ({
     store: ctx.get<Store>(TYPES.Store),

@@ -96,7 +96,7 @@ const TLS_ERROR_CODES = new Set([
 /** Maps an error surfaced by undici/Node to a transport cause. */
 export function classifyError(err: unknown): { cause: TransportCause; detail: string } {
   if (isOutboundTransportError(err)) return { cause: err.transportCause, detail: err.message };
-  const e = (err ?? {}) as { code?: unknown; message?: unknown; library?: unknown; reason?: unknown };
+  const e = (err ?? {}) as { code?: unknown; message?: unknown; library?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(err);
   const detail = code ? `${code}: ${message}` : message;
@@ -135,8 +135,7 @@ export class UndiciServiceClient implements ServiceClient {
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 4_000;
     this.closeGraceMs = options.closeGraceMs ?? 5_000;
     this.logger = options.logger ?? noopLogger;
-    this.lookup =
-      this.policy === 'public' ? publicOnlyLookup(options.lookup) : options.lookup;
+    this.lookup = this.policy === 'public' ? publicOnlyLookup(options.lookup) : options.lookup;
     // One secure context for every connection of this client: versions, suites and trust store are fixed.
     this.secureContext = createSecureContext({
       minVersion: 'TLSv1.2',
@@ -245,7 +244,13 @@ export class UndiciServiceClient implements ServiceClient {
           chunks.push(chunk);
         },
         onResponseEnd() {
-          finish({ ok: true, status, body: Buffer.concat(chunks).toString('utf8'), tooLarge: false });
+          if (settled) return;
+          const result: OutboundResult = { ok: true, status, body: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
+          // With pipelining 1, undici hands the connection back to the pool in a setImmediate queued right after this
+          // callback returns. Resolving later than that lets a caller's next request reuse this (pinned) connection
+          // instead of opening a new one. The microtask runs after the parser callback, so our immediate is queued
+          // after undici's.
+          queueMicrotask(() => setImmediate(() => finish(result)));
         },
         onResponseError(_c, err) {
           if (settled) return;
