@@ -35,8 +35,17 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly db = new MemoryDb();
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((t) => fn(makeTx(t)));
+  private readonly listeners = new Set<() => void>();
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const out = await this.db.transaction((t) => fn(makeTx(t)));
+    for (const l of this.listeners) l();
+    return out;
+  }
+
+  onCommit(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -37,8 +37,17 @@ export class SqlStore implements Store {
     readonly kind: 'sqlite' | 'postgres' = driver.dialect,
   ) {}
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.driver.transaction((ex) => fn(makeTx(ex)));
+  private readonly listeners = new Set<() => void>();
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const out = await this.driver.transaction((ex) => fn(makeTx(ex)));
+    for (const l of this.listeners) l();
+    return out;
+  }
+
+  onCommit(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,2 +1,32 @@
-/** Storage of the delivery area. Methods are added by the area that owns it; every adapter implements them. */
-export interface DeliveryRepo {}
+/** One queued event for one bot (external-service-api.md §3 "Queue, order and durability"). */
+export interface DeliveryItem {
+  /** commit order; FIFO per bot follows it */
+  readonly seq: number;
+  readonly botId: string;
+  readonly serviceId: string;
+  /** stable across retries and redeliveries: the X-Delivery-Id header */
+  readonly deliveryId: string;
+  /** the event JSON, serialised once */
+  readonly payload: string;
+  /** ms */
+  readonly createdAt: number;
+}
+
+export interface DeliveryRepo {
+  enqueue(item: Omit<DeliveryItem, 'seq'>): Promise<void>;
+  countPending(botId: string): Promise<number>;
+  /** oldest pending item of a bot */
+  head(botId: string): Promise<DeliveryItem | undefined>;
+  remove(seq: number): Promise<void>;
+  /** discards every pending item of a bot; returns how many */
+  discardAll(botId: string): Promise<number>;
+  /**
+   * Leases up to `limit` bots that have pending items and no live lease (or an expired one) to `owner` until
+   * `until` (ms). One owner per bot at a time keeps delivery FIFO per bot across instances.
+   */
+  claimBots(owner: string, now: number, until: number, limit: number): Promise<string[]>;
+  /** extends the lease while the owner still holds it; false when it was lost */
+  renewLease(botId: string, owner: string, until: number): Promise<boolean>;
+  releaseLease(botId: string, owner: string): Promise<void>;
+  totalPending(): Promise<number>;
+}

@@ -38,6 +38,8 @@ export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Calls `listener` after every committed transaction of this store instance (workers wake on it). */
+  onCommit(listener: () => void): () => void;
   /** true when the database answers */
   ping(): Promise<boolean>;
   close(): Promise<void>;
