@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import type { Deps, Logger } from '@spp/domain';
+import type { ConversationHost, Deps, Logger } from '@spp/domain';
+import { createBuiltinHost, createDeliveryEngine } from './wiring/platform.js';
 import type { Container } from 'inversify';
 import type { Config } from './config.js';
 import { buildContainer, TYPES, type PortOverrides } from './container.js';
@@ -22,16 +23,23 @@ export interface StartOptions {
   /** start the background workers (default true) */
   readonly workers?: boolean;
   readonly extensions?: readonly ExpressExtension[];
+  /** an embedder's own messenger instead of the built-in host */
+  readonly host?: (deps: Deps) => ConversationHost;
 }
 
 /** Composes the app from configuration, starts HTTP and the background tasks. */
 export const startApp = async (config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> => {
   const container = await buildContainer(config, logger, options.overrides);
+  const deps = container.get<Deps>(TYPES.Deps);
+  const metrics = container.get<Metrics>(TYPES.Metrics);
+  const host = options.host?.(deps) ?? createBuiltinHost(deps);
   const ctx: AppContext = {
-    deps: container.get<Deps>(TYPES.Deps),
+    deps,
     config,
     logger,
-    metrics: container.get<Metrics>(TYPES.Metrics),
+    metrics,
+    host,
+    deliveries: createDeliveryEngine(deps, host, metrics),
   };
   const app = createHttpApp(ctx, [...expressExtensions, ...(options.extensions ?? [])]);
   const server = await new Promise<Server>((resolve, reject) => {

@@ -22,6 +22,10 @@ const compile = (def: RouteDef): Compiled => {
   const source = def.path
     .split('/')
     .map((seg) => {
+      if (seg.startsWith('*')) {
+        names.push(seg.slice(1));
+        return '(.*)';
+      }
       if (seg.startsWith(':')) {
         names.push(seg.slice(1));
         return '([^/]+)';
@@ -70,6 +74,9 @@ export const errorResult = (e: DomainError): HttpResult => {
     ...(e.retryAfter !== undefined ? { headers: { 'Retry-After': String(e.retryAfter) } } : {}),
   };
 };
+
+const toEffect = <A>(out: Promise<A> | Effect.Effect<A, DomainError>): Effect.Effect<A, DomainError> =>
+  Effect.isEffect(out) ? out : Effect.promise(() => out);
 
 const runHandler = async (out: ReturnType<RouteDef['handler']>): Promise<HttpResult> => {
   if (!Effect.isEffect(out)) return out;
@@ -150,6 +157,11 @@ export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => 
 
       const params: Record<string, string> = {};
       match.r.names.forEach((n, i) => (params[n] = decodeParam(match!.m[i + 1]!)));
+
+      if (match.r.def.guard) {
+        const ctxNoBody = { params, query: q, body: undefined, auth, ip: req.socket.remoteAddress ?? '', headers: req.headers };
+        await runHandler(Effect.map(toEffect(match.r.def.guard(ctxNoBody)), () => ({ status: 200 })));
+      }
 
       let body: unknown = undefined;
       const schema = match.r.def.body as z.ZodType | undefined;

@@ -1,4 +1,4 @@
-import type { Deps, DomainError, Logger } from '@spp/domain';
+import type { ConversationHost, DeliveryEngine, Deps, DomainError, Logger } from '@spp/domain';
 import type { Effect } from 'effect';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
@@ -41,6 +41,8 @@ export interface RouteDef<B = unknown> {
   /** only registered when INTERNAL_API=true */
   readonly internalApi?: boolean;
   readonly summary?: string;
+  /** runs after authentication and before the body is read (bot routes resolve the bot first) */
+  readonly guard?: (ctx: RouteContext<undefined>) => Promise<void> | Effect.Effect<void, DomainError>;
   readonly handler: Handler<B>;
 }
 
@@ -53,4 +55,8 @@ export interface AppContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** the conversation host (built-in unless an embedder supplies another) */
+  readonly host: ConversationHost;
+  /** event delivery to bots */
+  readonly deliveries: DeliveryEngine;
 }

@@ -13,3 +13,4 @@ export * from './removeBot.js';
 export * from './removeByUser.js';
 export * from './botAccess.js';
 export * from './botApi.js';
+export * from './deliveryEngine.js';

@@ -26,10 +26,13 @@ export const m004_bots: Migration = {
        created_at BIGINT NOT NULL
      )`,
     'CREATE INDEX deliveries_by_bot ON deliveries (bot_id, seq)',
-    `CREATE TABLE delivery_leases (
+    // one row per bot with a queue: the pending count and the sender's lease, so claiming never scans items
+    `CREATE TABLE delivery_queues (
        bot_id TEXT PRIMARY KEY,
-       owner TEXT NOT NULL,
+       pending INTEGER NOT NULL,
+       owner TEXT,
        lease_until BIGINT NOT NULL
      )`,
+    'CREATE INDEX delivery_queues_ready ON delivery_queues (lease_until) WHERE pending > 0',
   ],
 };

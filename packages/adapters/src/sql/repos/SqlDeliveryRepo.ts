@@ -30,11 +30,16 @@ export class SqlDeliveryRepo implements DeliveryRepo {
       i.payload,
       i.createdAt,
     ]);
+    await this.db.run(
+      `INSERT INTO delivery_queues (bot_id, pending, owner, lease_until) VALUES (?, 1, NULL, 0)
+       ON CONFLICT (bot_id) DO UPDATE SET pending = delivery_queues.pending + 1`,
+      [i.botId],
+    );
   }
 
   async countPending(botId: string): Promise<number> {
-    const r = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM deliveries WHERE bot_id = ?', [botId]);
-    return Number(r?.n ?? 0);
+    const r = await this.db.get<{ pending: number | string }>('SELECT pending FROM delivery_queues WHERE bot_id = ?', [botId]);
+    return Number(r?.pending ?? 0);
   }
 
   async head(botId: string): Promise<DeliveryItem | undefined> {
@@ -43,44 +48,45 @@ export class SqlDeliveryRepo implements DeliveryRepo {
   }
 
   async remove(seq: number): Promise<void> {
+    const r = await this.db.get<{ bot_id: string }>('SELECT bot_id FROM deliveries WHERE seq = ?', [seq]);
+    if (!r) return;
     await this.db.run('DELETE FROM deliveries WHERE seq = ?', [seq]);
+    await this.db.run('UPDATE delivery_queues SET pending = pending - 1 WHERE bot_id = ? AND pending > 0', [r.bot_id]);
   }
 
   async discardAll(botId: string): Promise<number> {
-    return this.db.run('DELETE FROM deliveries WHERE bot_id = ?', [botId]);
+    const n = await this.db.run('DELETE FROM deliveries WHERE bot_id = ?', [botId]);
+    await this.db.run('UPDATE delivery_queues SET pending = 0 WHERE bot_id = ?', [botId]);
+    return n;
   }
 
   async claimBots(owner: string, now: number, until: number, limit: number): Promise<string[]> {
-    // candidates: bots with pending items whose lease is absent or expired, oldest item first
-    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE OF d SKIP LOCKED' : '';
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     const rows = await this.db.all<{ bot_id: string }>(
-      `SELECT d.bot_id AS bot_id FROM deliveries d
-         LEFT JOIN delivery_leases l ON l.bot_id = d.bot_id
-        WHERE l.bot_id IS NULL OR l.lease_until < ?
-        ORDER BY d.seq LIMIT ?${lock}`,
-      [now, limit * 4],
+      `SELECT bot_id FROM delivery_queues WHERE pending > 0 AND lease_until < ? ORDER BY lease_until LIMIT ?${lock}`,
+      [now, limit],
     );
     const picked: string[] = [];
     for (const { bot_id } of rows) {
-      if (picked.includes(bot_id)) continue;
-      const changed = await this.db.run(
-        `INSERT INTO delivery_leases (bot_id, owner, lease_until) VALUES (?, ?, ?)
-         ON CONFLICT (bot_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-         WHERE delivery_leases.lease_until < ?`,
-        [bot_id, owner, until, now],
-      );
+      const changed = await this.db.run('UPDATE delivery_queues SET owner = ?, lease_until = ? WHERE bot_id = ? AND lease_until < ?', [
+        owner,
+        until,
+        bot_id,
+        now,
+      ]);
       if (changed > 0) picked.push(bot_id);
-      if (picked.length >= limit) break;
     }
     return picked;
   }
 
   async renewLease(botId: string, owner: string, until: number): Promise<boolean> {
-    return (await this.db.run('UPDATE delivery_leases SET lease_until = ? WHERE bot_id = ? AND owner = ?', [until, botId, owner])) > 0;
+    return (await this.db.run('UPDATE delivery_queues SET lease_until = ? WHERE bot_id = ? AND owner = ?', [until, botId, owner])) > 0;
   }
 
   async releaseLease(botId: string, owner: string): Promise<void> {
-    await this.db.run('DELETE FROM delivery_leases WHERE bot_id = ? AND owner = ?', [botId, owner]);
+    await this.db.run('UPDATE delivery_queues SET owner = NULL, lease_until = 0 WHERE bot_id = ? AND owner = ?', [botId, owner]);
+    // an empty queue row carries nothing worth keeping
+    await this.db.run('DELETE FROM delivery_queues WHERE bot_id = ? AND pending = 0 AND owner IS NULL', [botId]);
   }
 
   async totalPending(): Promise<number> {
