@@ -1,0 +1,2 @@
+export * from './ScriptedServiceClient.js';
+export * from './scriptedPrekeys.js';
