@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import express, { type Express, type Request, type Response } from 'express';
+import type { ExpressExtension } from '../http/createHttpApp.js';
+import type { AppContext } from '../http/types.js';
+import { serializeCookie } from './cookies.js';
+import { CSRF_REFUSAL, csrfCookie, csrfGuard, csrfHeaderMatches, hasValidCsrfCookie, newCsrfToken } from './csrf.js';
+import { PORTAL_CSP } from './headers.js';
+import { PORTAL_PAGES } from './pages.js';
+import { portalStaticDir } from './staticDir.js';
+
+/**
+ * The provider portal and staff console: static pages whose scripts call the same JSON API as every other client.
+ * The only server-side behaviour here is delivery: pages, assets, the CSRF guard and the cookie-clearing logout.
+ */
+export const portalExtension: ExpressExtension = (app: Express, ctx: AppContext) => {
+  const dir = portalStaticDir();
+  const secure = ctx.config.publicUrl.startsWith('https:');
+
+  app.use(
+    csrfGuard((req) => ctx.logger.warn({ method: req.method, path: req.path }, 'CSRF check refused a cookie-authenticated request')),
+  );
+
+  app.use('/portal', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', PORTAL_CSP);
+    next();
+  });
+
+  const sendPage = (file: string, status = 200) => (req: Request, res: Response) => {
+    res.status(status);
+    if (!hasValidCsrfCookie(req.headers.cookie)) res.append('Set-Cookie', csrfCookie(newCsrfToken(ctx.deps.random), secure));
+    res.type('text/html; charset=utf-8');
+    res.sendFile(join(dir, 'pages', file));
+  };
+  for (const page of PORTAL_PAGES) app.get(page.path, sendPage(page.file));
+
+  app.use('/portal/static', express.static(dir, { index: false, redirect: false, dotfiles: 'ignore' }));
+
+  // The API has no logout (tokens are stateless); the portal ends the browser session by deleting the cookie.
+  app.post('/portal/logout', (req, res) => {
+    req.resume();
+    if (!csrfHeaderMatches(req)) {
+      res.status(403).type('application/json; charset=utf-8').send(JSON.stringify(CSRF_REFUSAL));
+      return;
+    }
+    res.append('Set-Cookie', serializeCookie('zprovider', '', { path: '/provider', httpOnly: true, secure, maxAge: 0 }));
+    res.status(204).end();
+  });
+
+  app.get('/portal/*splat', sendPage('not-found.html', 404));
+};
