@@ -3,11 +3,13 @@ import {
   Ed25519Signer,
   MemoryStore,
   NodeRandom,
+  ProteusPrekeyValidator,
+  RsaKeyInspector,
   ScryptHasher,
   SystemClock,
   openSqliteStore,
 } from '@spp/adapters';
-import type { Clock, Deps, Logger, PasswordHasher, Policy, Random, ServiceClient, Store, TokenSigner } from '@spp/domain';
+import type { Clock, Deps, Logger, PasswordHasher, Policy, PrekeyValidator, PublicKeyInspector, Random, ServiceClient, Store, TokenSigner } from '@spp/domain';
 import { Container } from 'inversify';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
@@ -25,6 +27,8 @@ export const TYPES = {
   Logger: Symbol.for('Logger'),
   Policy: Symbol.for('Policy'),
   ServiceClient: Symbol.for('ServiceClient'),
+  PublicKeyInspector: Symbol.for('PublicKeyInspector'),
+  PrekeyValidator: Symbol.for('PrekeyValidator'),
   Metrics: Symbol.for('Metrics'),
   Deps: Symbol.for('Deps'),
 } as const;
@@ -48,6 +52,8 @@ export interface PortOverrides {
   hasher?: PasswordHasher;
   signer?: TokenSigner;
   serviceClient?: ServiceClient;
+  keyInspector?: PublicKeyInspector;
+  prekeyValidator?: PrekeyValidator;
 }
 
 /** Builds the container: the only place that knows which adapter serves which port. */
@@ -64,6 +70,8 @@ export const buildContainer = async (config: Config, logger: Logger, overrides: 
   c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
   c.bind<Policy>(TYPES.Policy).toConstantValue(policyOf(config));
   c.bind<ServiceClient>(TYPES.ServiceClient).toConstantValue(overrides.serviceClient ?? createServiceClient(config, logger));
+  c.bind<PublicKeyInspector>(TYPES.PublicKeyInspector).toConstantValue(overrides.keyInspector ?? new RsaKeyInspector());
+  c.bind<PrekeyValidator>(TYPES.PrekeyValidator).toConstantValue(overrides.prekeyValidator ?? (await ProteusPrekeyValidator.create()));
   c.bind<Metrics>(TYPES.Metrics).toConstantValue(new Metrics(true));
   c.bind<Deps>(TYPES.Deps).toDynamicValue((ctx) => ({
     store: ctx.get<Store>(TYPES.Store),
@@ -74,6 +82,8 @@ export const buildContainer = async (config: Config, logger: Logger, overrides: 
     logger: ctx.get<Logger>(TYPES.Logger),
     policy: ctx.get<Policy>(TYPES.Policy),
     serviceClient: ctx.get<ServiceClient>(TYPES.ServiceClient),
+    keyInspector: ctx.get<PublicKeyInspector>(TYPES.PublicKeyInspector),
+    prekeyValidator: ctx.get<PrekeyValidator>(TYPES.PrekeyValidator),
   })).inSingletonScope();
   return c;
 };

@@ -1,6 +1,8 @@
 import type { Clock } from './ports/Clock.js';
 import type { Logger } from './ports/Logger.js';
 import type { PasswordHasher } from './ports/PasswordHasher.js';
+import type { PrekeyValidator } from './ports/PrekeyValidator.js';
+import type { PublicKeyInspector } from './ports/PublicKeyInspector.js';
 import type { Random } from './ports/Random.js';
 import type { ServiceClient } from './ports/ServiceClient.js';
 import type { Store } from './ports/store/Store.js';
@@ -32,4 +34,8 @@ export interface Deps {
   readonly logger: Logger;
   readonly policy: Policy;
   readonly serviceClient: ServiceClient;
+  /** parses services' public keys (services.md §3) */
+  readonly keyInspector: PublicKeyInspector;
+  /** decodes Proteus prekey bundles (host.md §2) */
+  readonly prekeyValidator: PrekeyValidator;
 }

@@ -1,1 +1,2 @@
-export {};
+export * from './OutboxMailTransport.js';
+export * from './composeMessage.js';

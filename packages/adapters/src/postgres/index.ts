@@ -1,1 +1,3 @@
-export {};
+export * from './PgDriver.js';
+export * from './openPostgresStore.js';
+export * from './placeholders.js';

@@ -2,6 +2,8 @@ import type { Dialect, SqlDriver } from './SqlDriver.js';
 import type { Migration } from './migrations/Migration.js';
 import { migrations as all } from './migrations/index.js';
 
+export type { Migration };
+
 export const renderSql = (sql: string, dialect: Dialect): string =>
   sql
     .replaceAll('{{C}}', dialect === 'postgres' ? 'COLLATE "C"' : '')

@@ -1,8 +1,7 @@
 import type { Store } from '@spp/domain';
+import { openPostgresStore } from '@spp/adapters';
 import type { Config } from '../config.js';
 
-/** Opens the PostgreSQL store when DATABASE_URL is set (filled in by the PostgreSQL adapter work). */
-export const openPostgresStoreIfConfigured = async (config: Config): Promise<Store | undefined> => {
-  if (!config.databaseUrl) return undefined;
-  throw new Error('DATABASE_URL is set but the PostgreSQL adapter is not available yet');
-};
+/** Opens the PostgreSQL store (migrated) when DATABASE_URL is set; several instances may share the database. */
+export const openPostgresStoreIfConfigured = async (config: Config): Promise<Store | undefined> =>
+  config.databaseUrl ? openPostgresStore(config.databaseUrl) : undefined;

@@ -1,1 +1,3 @@
-export {};
+export * from './templates.js';
+export * from './queue.js';
+export * from './delivery.js';

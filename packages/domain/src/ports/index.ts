@@ -7,3 +7,5 @@ export * from './Logger.js';
 export * from './ServiceClient.js';
 export * from './store/index.js';
 export * from './ConversationHost.js';
+export * from './PublicKeyInspector.js';
+export * from './PrekeyValidator.js';

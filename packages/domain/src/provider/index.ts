@@ -1,1 +1,12 @@
-export {};
+export * from './states.js';
+export * from './record.js';
+export * from './fields.js';
+export * from './codes.js';
+export * from './aggregate.js';
+export * from './access.js';
+export * from './register.js';
+export * from './verification.js';
+export * from './login.js';
+export * from './account.js';
+export * from './staff.js';
+export * from './purge.js';

@@ -1,1 +1,13 @@
-export {};
+export * from './tags.js';
+export * from './model.js';
+export * from './stateMachine.js';
+export * from './fields.js';
+export * from './keys.js';
+export * from './views.js';
+export * from './providerGate.js';
+export * from './ownedService.js';
+export * from './createService.js';
+export * from './updateService.js';
+export * from './deleteService.js';
+export * from './deletionJob.js';
+export * from './queries.js';
