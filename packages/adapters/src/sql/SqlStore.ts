@@ -39,9 +39,9 @@ export class SqlStore implements Store {
 
   private readonly listeners = new Set<() => void>();
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean }): Promise<T> {
     const out = await this.driver.transaction((ex) => fn(makeTx(ex)));
-    for (const l of this.listeners) l();
+    if (!options?.quiet) for (const l of this.listeners) l();
     return out;
   }
 

@@ -11,6 +11,9 @@ import { MAX_IN_FLIGHT_PER_SERVICE, MAX_ITEM_AGE_MS } from './limits.js';
 import { deliver, outcomeOf } from './outboundCalls.js';
 import { removeBot } from './removeBot.js';
 
+/** lease bookkeeping must not wake the delivery loop that did it */
+const QUIET = { quiet: true } as const;
+
 export type FinalOutcome = 'delivered' | 'failed' | 'gone' | 'dropped';
 
 /** What the engine reports per finished item (the app turns it into metrics). */
@@ -59,8 +62,9 @@ export class DeliveryEngine {
   async pump(): Promise<number> {
     if (this.stopped) return 0;
     const now = this.deps.clock.now();
-    const claimed = await this.deps.store.transaction((tx) =>
-      tx.deliveries.claimBots(this.options.owner, now, now + this.leaseMs, this.claimBatch),
+    const claimed = await this.deps.store.transaction(
+      (tx) => tx.deliveries.claimBots(this.options.owner, now, now + this.leaseMs, this.claimBatch),
+      QUIET,
     );
     let started = 0;
     for (const botId of claimed) {
@@ -99,18 +103,19 @@ export class DeliveryEngine {
         if (this.stopped) return;
         const item = await deps.store.read((tx) => tx.deliveries.head(botId));
         if (!item) {
-          await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner));
+          await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET);
           return;
         }
         await Effect.runPromise(this.handle(item));
-        const kept = await deps.store.transaction((tx) =>
-          tx.deliveries.renewLease(botId, options.owner, deps.clock.now() + this.leaseMs),
+        const kept = await deps.store.transaction(
+          (tx) => tx.deliveries.renewLease(botId, options.owner, deps.clock.now() + this.leaseMs),
+          QUIET,
         );
         if (!kept) return;
       }
     } catch (e) {
       deps.logger.error({ botId, err: e instanceof Error ? e.message : String(e) }, 'delivery worker fault');
-      await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner)).catch(() => undefined);
+      await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET).catch(() => undefined);
     }
   }
 

@@ -36,7 +36,8 @@ export interface Tx {
  */
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** `quiet`: bookkeeping that should not wake commit listeners (delivery leases) */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean }): Promise<T>;
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Calls `listener` after every committed transaction of this store instance (workers wake on it). */
   onCommit(listener: () => void): () => void;
