@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BuiltinHost, DeliveryEngine, onConversationEvent, type ConversationHost, type Deps } from '@spp/domain';
+import { BuiltinHost, call, DeliveryEngine, onConversationEvent, type ConversationHost, type Deps } from '@spp/domain';
 import type { Metrics } from '../metrics.js';
 
 /** The built-in messaging host, handing every conversation event to the platform's delivery and cascades. */
 export const createBuiltinHost = (deps: Deps): ConversationHost => {
-  const host: BuiltinHost = new BuiltinHost(deps, (tx, event, bots) => onConversationEvent(deps, host, tx, event, bots));
+  const host: BuiltinHost = new BuiltinHost(deps, (tx, event, bots) => onConversationEvent(deps, host, tx, event, bots), {
+    // a deleted team's whitelist goes with it, in the same transaction
+    onTeamDeleted: (tx, teamId) => call(() => tx.services.deleteWhitelistOfTeam(teamId)),
+  });
   return host;
 };
 

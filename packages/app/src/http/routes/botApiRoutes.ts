@@ -13,12 +13,12 @@ import {
   fail,
   MAX_CONV_SIZE,
   normaliseUuid,
+  parseMissingStrategy,
   type BotCredentials,
   type BotRouteKind,
 } from '@spp/domain';
 import { Effect } from 'effect';
 import { z } from 'zod';
-import { missingStrategy } from '../missingStrategy.js';
 import { clientId, newOtrMessage, prekey, uuid } from '../schemas/common.js';
 import { route, type AppContext, type Auth, type RouteContext, type RouteDef } from '../types.js';
 
@@ -126,21 +126,15 @@ export const botApiRoutes = (ctx: AppContext): RouteDef[] => {
       guard: guard('conversation'),
       summary: 'Send an OTR message to the conversation',
       handler: ({ auth, body, query }) => {
-        const strategy = missingStrategy(query, body.report_missing);
-        return Effect.map(
-          botPostMessage(
-            deps,
-            host,
-            credsOf(auth),
-            {
-              sender: body.sender,
-              recipients: body.recipients,
-              transient: body.transient ?? false,
-              ...(body.data !== undefined ? { data: body.data } : {}),
-            },
-            strategy,
-          ),
-          (r) => ({ status: r.status, body: r.mismatch }),
+        const message = {
+          sender: body.sender,
+          recipients: body.recipients,
+          transient: body.transient ?? false,
+          ...(body.data !== undefined ? { data: body.data } : {}),
+        };
+        return parseMissingStrategy(body.report_missing, query.ignore_missing, query.report_missing).pipe(
+          Effect.flatMap((strategy) => botPostMessage(deps, host, credsOf(auth), message, strategy)),
+          Effect.map((r) => ({ status: r.status, body: r.mismatch })),
         );
       },
     }),
