@@ -1,5 +1,7 @@
 import { MemoryStore } from '@spp/adapters';
 import {
+  TEAM_DELETION_JOB,
+  teamDeletionStep,
   BuiltinHost,
   addUserClient,
   createConversation,
@@ -7,6 +9,7 @@ import {
   deleteTeam,
   deleteTeamConversation,
   fail,
+  getUserProfile,
   postOtrMessage,
   registerUser,
   renameConversation,
@@ -62,6 +65,14 @@ describe('BuiltinHost hands every conversation event to the sink with the right 
 
     const bot1 = await addBot(deps, host, alice, conv.id, 1);
     const bot2 = await addBot(deps, host, alice, conv.id, 2);
+    expect(await run(getUserProfile(deps, bot1.id))).toEqual({
+      id: bot1.id,
+      qualified_id: { id: bot1.id, domain: 'example.com' },
+      name: 'Bot 1',
+      accent_id: 0,
+      assets: [],
+      service,
+    });
     expect(summary(calls)).toEqual([
       { type: 'conversation.member-join', bots: [bot1.id] },
       { type: 'conversation.member-join', bots: [bot1.id, bot2.id] },
@@ -154,6 +165,15 @@ describe('BuiltinHost hands every conversation event to the sink with the right 
     }));
     expect(after.conv?.members.map((m) => m.id)).toEqual([alice]);
     expect(after.bot).toMatchObject({ deleted: true, name: 'default', service });
+    expect(await run(getUserProfile(deps, bot2.id))).toEqual({
+      id: bot2.id,
+      qualified_id: { id: bot2.id, domain: 'example.com' },
+      name: 'default',
+      accent_id: 0,
+      assets: [],
+      service,
+      deleted: true,
+    });
     expect(after.clients).toEqual([]);
     expect(after.stream.map((n) => (n.payload as { type: string }[])[0]!.type)).toEqual([
       'conversation.member-join',
@@ -189,7 +209,10 @@ describe('BuiltinHost hands every conversation event to the sink with the right 
     expect(seen).toEqual([{ type: 'conversation.delete', bots: [b1.id], existed: true, team: team.id }]);
 
     seen.length = 0;
-    await run(deleteTeam(deps, host, alice, team.id, 'a long password'));
+    await run(deleteTeam(deps, alice, team.id, 'a long password'));
+    expect(seen).toEqual([]); // only the job does the work
+    const job = await deps.store.transaction((tx) => tx.jobs.claim([TEAM_DELETION_JOB], 'w1', deps.clock.now(), 60_000));
+    expect(await run(teamDeletionStep(deps, host, job!, 'w1', 60_000))).toBe('done');
     expect(seen).toEqual([
       { type: 'conversation.delete', bots: [b2.id], existed: true, team: team.id },
       // alice (the only team member) leaves the non-team conversation: its bot gets the member-leave

@@ -1,7 +1,7 @@
 import { ScryptHasher } from '@spp/adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { addClient, events, initProteus, signUp, type TestUser } from './support.js';
+import { addClient, events, initProteus, newClientBody, signUp, type TestUser } from './support.js';
 
 describe('built-in host: teams, roles, conversation and team deletion', () => {
   let app: TestApp;
@@ -120,6 +120,8 @@ describe('built-in host: teams, roles, conversation and team deletion', () => {
     expect((await app.req('GET', '/self', { token: bob.token })).json).toMatchObject({ code: 403, label: 'access-denied' });
     expect((await app.req('POST', '/teams', { token: bob.token, body: { name: 'New' } })).json.label).toBe('access-denied');
     expect((await app.req('POST', '/conversations', { token: bob.token, body: {} })).json.label).toBe('access-denied');
+    expect((await app.req('PUT', '/self/handle', { token: bob.token, body: { handle: 'bob' } })).json.label).toBe('access-denied');
+    expect((await app.req('POST', '/clients', { token: bob.token, body: newClientBody(0) })).json.label).toBe('access-denied');
     expect((await app.req('GET', `/conversations/${outside.json.id}`, { token: bob.token })).json.label).toBe('no-conversation');
     expect((await app.req('GET', `/users/${bob.id}`, { token: carol.token })).json).toEqual({
       id: bob.id,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Clock, Logger, Mail, MailTransport } from '@spp/domain';
 import { composeMessage } from './composeMessage.js';
 
-const LINK = /https?:\/\/\S+/;
+const LINKS = /https?:\/\/\S+/g;
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /**
@@ -28,7 +28,8 @@ export class OutboxMailTransport implements MailTransport {
     // written under a temporary name first so a reader never sees half a file
     writeFileSync(`${file}.tmp`, bytes, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
-    const link = LINK.exec(mail.text)?.[0];
+    // the platform's mails end with their action link; earlier URLs are facts (e.g. the provider's website)
+    const link = mail.text.match(LINKS)?.at(-1);
     this.logger.info({ mail: id, purpose, to: mail.to, file, ...(link ? { link } : {}) }, 'mail written to outbox');
   }
 }

@@ -53,8 +53,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * lock statement, and a missing one would be a lost update visible only under multi-instance load. SERIALIZABLE
  * gives the same guarantee SQLite gives — the outcome equals some serial order — with no SQL written for one
  * engine only; the price is that conflicting transactions are retried, which is safe because transaction
- * functions only touch the database (Store contract) and so are re-runnable. `FOR UPDATE SKIP LOCKED` in job
- * claims still works and cuts retries on hot queues.
+ * functions only touch the database (Store contract) and so are re-runnable. Queue claims may still add
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL: it makes concurrent claimers skip each other's rows instead of
+ * conflicting and retrying.
  *
  * `read` runs at REPEATABLE READ READ ONLY: one consistent snapshot for all its statements, never a serialization
  * failure, and a write attempted there fails loudly instead of passing on SQLite only.
@@ -78,6 +79,8 @@ export class PgDriver implements SqlDriver {
       types: this.types,
       max: options.max ?? 10,
       connectionTimeoutMillis: 5_000,
+      // notice a server that went away (failover, network cut) on idle connections too
+      keepAlive: true,
       application_name: 'spp',
     });
     // an idle connection that breaks (server restart) is dropped by the pool; without a listener it would crash

@@ -1,4 +1,5 @@
 import { Effect } from 'effect';
+import type { Job } from '../ports/store/JobRepo.js';
 import { call, readOnly, transact } from '../effect/transact.js';
 import { badRequest, fail, type DomainError } from '../errors/DomainError.js';
 import type { TeamRole, UserRow } from '../ports/store/UserRepo.js';
@@ -60,19 +61,44 @@ const ownerOf = (tx: Tx, uid: string, tid: string) =>
     return user;
   });
 
+/** kind of the durable job that deletes a team */
+export const TEAM_DELETION_JOB = 'team-deletion';
+
+export interface TeamDeletionPayload {
+  readonly teamId: string;
+  readonly actor: string;
+}
+
 /**
- * `DELETE /teams/{tid}` (owner, with the password): every team conversation deleted (conversation.delete from the
- * owner to each user and bot; the platform removes the bots), every member's account deleted, then the team.
- * Done in one transaction after the password check, so a crash leaves either all of it or none of it.
+ * `DELETE /teams/{tid}` (owner, with the password) → 202: a durable job is queued in the same transaction as the
+ * owner check; the job (`teamDeletionStep`) then deletes every team conversation (conversation.delete from the
+ * owner to each user and bot; the platform removes the bots), every member's account, and the team.
  */
-export const deleteTeam = (deps: Deps, host: BuiltinHost, uid: string, tid: string, password: string) =>
+export const deleteTeam = (deps: Deps, uid: string, tid: string, password: string) =>
   Effect.gen(function* () {
     const owner = yield* readOnly(deps.store, (tx) => ownerOf(tx, uid, tid));
     yield* reauthenticateUser(deps, owner, password);
     yield* transact(deps.store, (tx) =>
       Effect.gen(function* () {
         yield* ownerOf(tx, uid, tid);
-        yield* host.deleteTeamTx(tx, uid, tid);
+        const now = deps.clock.now();
+        const payload: TeamDeletionPayload = { teamId: tid, actor: uid };
+        yield* call(() => tx.jobs.enqueue({ kind: TEAM_DELETION_JOB, payload, runAfter: now, now }));
       }),
     );
   });
+
+/**
+ * The job's only step, in one transaction: a crash before the commit leaves the team whole and the job is
+ * claimed again after its lease; a team already gone (a repeated request) just completes the job.
+ */
+export const teamDeletionStep = (deps: Deps, host: BuiltinHost, job: Job, worker: string, leaseMs: number) =>
+  transact(deps.store, (tx) =>
+    Effect.gen(function* () {
+      if (!(yield* call(() => tx.jobs.renew(job.id, worker, deps.clock.now() + leaseMs)))) return 'lost' as const;
+      const { teamId, actor } = job.payload as TeamDeletionPayload;
+      if (yield* call(() => tx.teams.get(teamId))) yield* host.deleteTeamTx(tx, actor, teamId);
+      yield* call(() => tx.jobs.complete(job.id, worker));
+      return 'done' as const;
+    }),
+  );

@@ -20,6 +20,7 @@ export const takeToken = (policy: BucketPolicy, state: BucketState | undefined, 
   const elapsed = Math.max(0, now - prev.updatedAt);
   const tokens = Math.min(policy.burst, prev.tokens + elapsed / policy.refillMs);
   if (tokens >= 1) return { ok: true, next: { tokens: tokens - 1, updatedAt: now } };
-  const retryAfterSeconds = Math.max(1, Math.ceil(((1 - tokens) * policy.refillMs) / 1000));
+  // whole milliseconds first, so floating-point noise (200000.00000000003 ms) does not add a second
+  const retryAfterSeconds = Math.max(1, Math.ceil(Math.round((1 - tokens) * policy.refillMs) / 1000));
   return { ok: false, retryAfterSeconds, next: { tokens, updatedAt: now } };
 };

@@ -130,7 +130,7 @@ export const hostRoutes = (ctx: AppContext): RouteDef[] => {
       path: '/teams/:tid',
       body: passwordBody,
       summary: 'Delete a team (owner, with password)',
-      handler: (c) => Effect.as(deleteTeam(deps, host, userOf(c.auth), uuidParam(c.params.tid, 'tid'), c.body.password), { status: 202 }),
+      handler: (c) => Effect.as(deleteTeam(deps, userOf(c.auth), uuidParam(c.params.tid, 'tid'), c.body.password), { status: 202 }),
     }),
     route({
       method: 'DELETE',
