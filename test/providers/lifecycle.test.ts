@@ -221,3 +221,19 @@ describe('provider life cycle, PROVIDER_APPROVAL=auto', () => {
     expect(outbox(app).some((m) => m.headers['x-zeta-purpose'] === 'ProviderApprovalPending')).toBe(false);
   });
 });
+
+describe('provider cookie behind an https PUBLIC_URL', () => {
+  it('adds Secure to the zprovider cookie', async () => {
+    const app = await startProviderApp({ PUBLIC_URL: 'https://platform.example', PROVIDER_TOKEN_TTL: '900' });
+    try {
+      const p = await register(app);
+      await activate(app, p.email);
+      const r = await app.req('POST', '/provider/login', { body: { email: p.email, password: p.password } });
+      expect(r.headers.get('set-cookie')).toMatch(/^zprovider=[^;]+; Path=\/provider; Expires=[^;]+ GMT; Max-Age=900; HttpOnly; SameSite=Strict; Secure$/);
+      const mail = await mailTo(app, p.email, 'ProviderApprovalPending');
+      expect(mail.headers.from).toBe('no-reply@platform.example');
+    } finally {
+      await app.stop();
+    }
+  });
+});
