@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeService, type FakeService } from '../support/fakeService.js';
 import { approvedProvider, type ProviderSession } from '../support/providers.js';
 import { addBot, createConversation, createService, notifications, registerUser, type UserSession } from '../support/world.js';
+import { waitUntil } from '../support/wait.js';
 
 /** Every route of the inbound bot API refuses the token of a removed bot. */
 const expectTokenDead = async (app: TestApp, fake: FakeService, botId: string, memberId: string) => {
@@ -178,12 +179,3 @@ describe('every way a bot is removed (bots.md §4)', () => {
   });
 });
 
-const waitUntil = async <T>(f: () => Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};

@@ -4,6 +4,7 @@ import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app.js';
 import { startFakeService, type FakeService } from '../support/fakeService.js';
 import { approvedProvider, type ProviderSession } from '../support/providers.js';
 import { addBot, createConversation, createService, registerUser, type UserSession } from '../support/world.js';
+import { waitUntil } from '../support/wait.js';
 
 const rename = (app: TestApp, user: UserSession, convId: string, name: string) =>
   app.req('PUT', `/conversations/${convId}/name`, { token: user.token, body: { name } });
@@ -101,10 +102,3 @@ describe('event delivery: isolation and the circuit breaker', () => {
   });
 });
 
-const waitUntil = async (f: () => Promise<boolean>, timeoutMs = 5_000) => {
-  const until = Date.now() + timeoutMs;
-  while (!(await f())) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};

@@ -2,6 +2,7 @@ import { ScryptHasher } from '@spp/adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { addClient, events, initProteus, newClientBody, signUp, type TestUser } from './support.js';
+import { waitUntil } from '../support/wait.js';
 
 describe('built-in host: teams, roles, conversation and team deletion', () => {
   let app: TestApp;
@@ -99,6 +100,8 @@ describe('built-in host: teams, roles, conversation and team deletion', () => {
     const r = await app.req('DELETE', `/teams/${tid}`, { token: alice.token, body: { password: alice.password } });
     expect(r.status).toBe(202);
     expect(r.text).toBe('');
+    // the deletion is a durable job: wait for it
+    await waitUntil(async () => (await app.ctx.deps.store.read((tx) => tx.teams.get(tid))) === undefined, 10_000, 'team deleted');
 
     const carolEvents = await events(app, carol);
     expect(carolEvents.find((e) => e.conversation === teamConv.json.id && e.type === 'conversation.delete')).toMatchObject({

@@ -63,3 +63,22 @@ describe('without ADMIN_TOKEN', () => {
     }
   });
 });
+
+describe('U+0000 in input', () => {
+  it('is refused with 400 in bodies, queries and path parameters, the same on every storage engine', async () => {
+    const app = await startTestApp();
+    try {
+      const body = await app.req('POST', '/provider/register', {
+        body: { name: 'A\u0000B', email: 'nul@acme.example', url: 'https://acme.example/', description: 'x', password: 'long enough password' },
+      });
+      expect([body.status, body.json.label]).toEqual([400, 'bad-request']);
+      const query = await app.req('GET', '/api-version?x=a%00b');
+      expect([query.status, query.json.label]).toEqual([400, 'bad-request']);
+      const path = await app.req('GET', '/providers/a%00b', { headers: {} });
+      expect([401, 400]).toContain(path.status);
+      expect(app.logs.some((l) => l.includes('unexpected fault'))).toBe(false);
+    } finally {
+      await app.stop();
+    }
+  });
+});

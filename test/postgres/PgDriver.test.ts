@@ -129,10 +129,15 @@ describe('PgDriver', () => {
     drivers.push(once);
     await once.run('CREATE TABLE c (id INTEGER PRIMARY KEY, v INTEGER)');
     await once.run('INSERT INTO c VALUES (1, 0)');
+    // both transactions read before either writes (a barrier, not a sleep), so they always conflict
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
     const bump = () =>
       once.transaction(async (ex) => {
         const r = await ex.get<{ v: number }>('SELECT v FROM c WHERE id = 1');
-        await new Promise((res) => setTimeout(res, 20));
+        if (++arrived === 2) release();
+        await bothRead;
         await ex.run('UPDATE c SET v = ? WHERE id = 1', [r!.v + 1]);
       });
     const results = await Promise.allSettled([bump(), bump()]);

@@ -18,3 +18,4 @@ export * from './mail-smtp/index.js';
 export * from './outbound-undici/index.js';
 export * from './postgres/index.js';
 export * from './proteus/index.js';
+export * from './simulation/index.js';

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TokenSigner } from '@spp/domain';
 
@@ -39,8 +39,14 @@ export class Ed25519Signer implements TokenSigner {
       mkdirSync(dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify([Buffer.from(Ed25519Signer.generateKey()).toString('base64')]) + '\n', { mode: 0o600 });
-      // rename is atomic, so concurrent first starts agree on one file
-      if (!existsSync(file)) renameSync(tmp, file);
+      // link fails when the file exists, so concurrent first starts agree on the one that got there first
+      try {
+        linkSync(tmp, file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        unlinkSync(tmp);
+      }
     }
     const list: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (!Array.isArray(list) || list.some((k) => typeof k !== 'string')) throw new Error(`${file}: expected a JSON array of base64 strings`);

@@ -88,16 +88,30 @@ const runHandler = async (out: ReturnType<RouteDef['handler']>): Promise<HttpRes
 };
 
 const decodeParam = (raw: string): string => {
+  let value: string;
   try {
-    return decodeURIComponent(raw);
+    value = decodeURIComponent(raw);
   } catch {
     throw fail('bad-request', 'Malformed path parameter.');
   }
+  if (value.includes(NUL)) throw fail('bad-request', 'Path parameters must not contain U+0000.');
+  return value;
+};
+
+/** U+0000 cannot be stored by PostgreSQL and means nothing in any field: refused on every engine alike. */
+const NUL = '\u0000';
+
+const hasNul = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes(NUL) || hasNul(v));
+  return false;
 };
 
 const queryOf = (url: URL): Record<string, string | string[]> => {
   const q: Record<string, string | string[]> = {};
   for (const [k, v] of url.searchParams) {
+    if (k.includes(NUL) || v.includes(NUL)) throw fail('bad-request', 'Query parameters must not contain U+0000.');
     const prev = q[k];
     q[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
@@ -178,6 +192,7 @@ export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => 
           throw fail('bad-request', 'Request body is not valid UTF-8.');
         }
         const parsed = parseJsonTolerant(text);
+        if (hasNul(parsed)) throw fail('bad-request', 'Strings in the body must not contain U+0000.');
         const checked = schema.safeParse(parsed);
         if (!checked.success) throw fail('bad-request', zodMessage(checked.error));
         body = checked.data;

@@ -120,10 +120,12 @@ export class DeliveryEngine {
   }
 
   private finish(item: DeliveryItem, outcome: FinalOutcome, health: (h: ServiceHealth) => ServiceHealth, seconds?: number) {
-    const { deps, host, options } = this;
+    const { deps, host, options, leaseMs } = this;
     return Effect.gen(function* () {
       const next = yield* transact(deps.store, (tx) =>
         Effect.gen(function* () {
+          // an instance that lost the bot's lease (it ran out during a slow call) leaves the item to the new owner
+          if (!(yield* call(() => tx.deliveries.renewLease(item.botId, options.owner, deps.clock.now() + leaseMs)))) return undefined;
           yield* call(() => tx.deliveries.remove(item.seq));
           const h = yield* updateHealth(tx, item.serviceId, health);
           if (outcome === 'gone') {
@@ -134,6 +136,7 @@ export class DeliveryEngine {
           return h;
         }),
       ).pipe(Effect.orDie);
+      if (!next) return;
       options.observer?.item(outcome, item.serviceId, seconds);
       options.observer?.breaker(item.serviceId, next.penalised);
     });

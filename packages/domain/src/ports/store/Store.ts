@@ -31,7 +31,8 @@ export interface Tx {
 
 /**
  * The storage port. `transaction` runs `fn` atomically (all or nothing, serialisable with respect to other
- * transactions of this store); when `fn` throws or rejects, nothing it wrote remains. `read` runs `fn` for
+ * transactions of this store); when `fn` throws or rejects, nothing it wrote remains. An adapter may run `fn`
+ * more than once (PostgreSQL re-runs it after a serialization failure), so `fn` must only touch the store. `read` runs `fn` for
  * reads only (it may see a consistent snapshot, and must not write).
  */
 export interface Store {
