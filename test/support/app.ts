@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, loadConfig, startApp, type PortOverrides, type RunningApp, type StartOptions } from '@spp/app';
+import { createThrowawayDatabase, dropDatabases, postgresAdminUrl } from './stores.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
@@ -25,6 +26,7 @@ export interface TestResponse {
 /**
  * Starts the real app on 127.0.0.1:0 with a fresh data dir (SQLite unless `store` is overridden),
  * ADMIN_TOKEN and INTERNAL_API set, rate limits on unless the env says otherwise.
+ * With TEST_STORE=postgres (the `postgres` vitest project) each app gets its own throwaway PostgreSQL database.
  */
 export const startTestApp = async (
   env: Record<string, string> = {},
@@ -32,6 +34,11 @@ export const startTestApp = async (
   options: Omit<StartOptions, 'overrides'> = {},
 ): Promise<TestApp> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'spp-test-'));
+  const adminUrl = process.env.TEST_STORE === 'postgres' && !env.DATABASE_URL && !overrides.store ? postgresAdminUrl() : undefined;
+  if (process.env.TEST_STORE === 'postgres' && !adminUrl && !env.DATABASE_URL && !overrides.store)
+    throw new Error('TEST_STORE=postgres but no PostgreSQL server answers (set TEST_DATABASE_URL)');
+  const pgdb = adminUrl ? await createThrowawayDatabase(adminUrl) : undefined;
+  if (pgdb) env = { ...env, DATABASE_URL: pgdb.url };
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -78,6 +85,7 @@ export const startTestApp = async (
     stop: async () => {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (pgdb && adminUrl) await dropDatabases(adminUrl, [pgdb.name]);
     },
   };
 };

@@ -21,6 +21,8 @@ export interface Config {
   readonly domain: string;
   readonly rateLimits: boolean;
   readonly mailFrom: string;
+  /** how long a durable job stays with an instance that stopped renewing it (a crashed one) */
+  readonly jobLeaseMs: number;
   /** derived: the signing key list */
   readonly keyFile: string;
   readonly sqliteFile: string;
@@ -64,6 +66,7 @@ const schema = z.object({
   DOMAIN: z.string().min(1).optional(),
   RATE_LIMITS: bool.default(true),
   MAIL_FROM: z.string().min(3).optional(),
+  JOB_LEASE_SECONDS: int(1, 3600).default(60),
 });
 
 /** Reads the environment; an invalid value throws a ConfigError naming the variable. */
@@ -97,6 +100,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     domain,
     rateLimits: c.RATE_LIMITS,
     mailFrom: c.MAIL_FROM ?? `no-reply@${domain}`,
+    jobLeaseMs: c.JOB_LEASE_SECONDS * 1000,
     keyFile: join(dataDir, 'keys', 'zauth.json'),
     sqliteFile: join(dataDir, 'platform.db'),
     outboxDir: join(dataDir, 'outbox'),

@@ -37,7 +37,7 @@ export class MemoryStore implements Store {
 
   private readonly listeners = new Set<() => void>();
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean }): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean; readonly atomicStatements?: boolean }): Promise<T> {
     const out = await this.db.transaction((t) => fn(makeTx(t)));
     if (!options?.quiet) for (const l of this.listeners) l();
     return out;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Row, SqlDriver, SqlExecutor } from '../sql/SqlDriver.js';
+import type { Row, SqlDriver, SqlExecutor, TransactionOptions } from '../sql/SqlDriver.js';
 import { numberPlaceholders } from './placeholders.js';
 
 export interface PgDriverOptions {
@@ -134,10 +134,11 @@ export class PgDriver implements SqlDriver {
     return this.poolEx.run(sql, p);
   }
 
-  async transaction<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (ex: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    const begin = options?.atomicStatements ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     for (let n = 1; ; n++) {
       const attempt = new Attempt();
-      const outcome = await this.once('BEGIN ISOLATION LEVEL SERIALIZABLE', fn, attempt);
+      const outcome = await this.once(begin, fn, attempt);
       if (outcome.ok) return outcome.value;
       if (!attempt.retryable || n >= this.maxAttempts) throw outcome.error;
       this.retries++;

@@ -27,7 +27,7 @@ import {
 } from '@spp/domain';
 import { CapturingMailTransport } from '../memory/CapturingMailTransport.js';
 import type { ServiceScript } from '../memory/ScriptedServiceClient.js';
-import { fixedPrekeys } from '../memory/scriptedPrekeys.js';
+import { perServicePrekeys } from './perServicePrekeys.js';
 import type { Simulation } from './Simulation.js';
 import { simulationKey, type SimulationKey } from './simulationKeys.js';
 
@@ -63,6 +63,8 @@ export interface SimBot extends AddedBot {
 }
 
 const REGISTRATION_IP = '198.51.100.7';
+// one set of (valid) bundles for every simulated user's client: deriving keys costs milliseconds per user
+const userBundles = perServicePrekeys();
 const text64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /**
@@ -175,7 +177,7 @@ export class SimulationActs {
     const email = `user-${n}@sim.example`;
     const password = `user ${n} long password`;
     const self = await sim.run(registerUser(sim.deps, { name: name ?? `User ${n}`, email, password }, REGISTRATION_IP));
-    const bundles = await fixedPrekeys()({ serviceId: `user:${self.id}`, botId: 'client-1', count: 2 });
+    const bundles = await userBundles({ serviceId: 'simulated-users', botId: self.id, count: 2 });
     const client = await sim.run(
       addUserClient(sim.deps, self.id, { type: 'permanent', class: 'desktop', prekeys: bundles.prekeys, lastPrekey: bundles.last_prekey }),
     );

@@ -21,6 +21,7 @@ import { Simulation } from './Simulation.js';
 import { SimulationActs } from './SimulationActs.js';
 import { SimulationClock } from './SimulationClock.js';
 import { SimulationHasher } from './SimulationHasher.js';
+import { perServicePrekeys } from './perServicePrekeys.js';
 import { simulationSigner } from './simulationKeys.js';
 
 /** Hooks to wrap a port, e.g. to inject a fault (testing the tests) or to let fc.scheduler order its calls. */
@@ -104,7 +105,7 @@ export const createSimulation = async (options: SimulationOptions): Promise<Plat
         ? await openSqliteStore(':memory:')
         : options.store;
   const store = counting(options.wrap?.store ? options.wrap.store(baseStore) : baseStore, bump);
-  const services = new ScriptedServiceClient({ clock });
+  const services = new ScriptedServiceClient({ clock, prekeys: perServicePrekeys() });
   const serviceClient = countingClient(options.wrap?.serviceClient ? options.wrap.serviceClient(services) : services, bump);
   const deps: Deps = {
     store,

@@ -5,4 +5,5 @@ export * from './SimulationClock.js';
 export * from './SimulationHasher.js';
 export * from './RecordingLogger.js';
 export * from './simulationKeys.js';
+export * from './perServicePrekeys.js';
 export * from '../memory/CapturingMailTransport.js';

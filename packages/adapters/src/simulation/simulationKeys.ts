@@ -20,7 +20,12 @@ const tlv = (tag: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([t
  * modulus is not a product of two primes) but parses and pins like one; generating real RSA keys would cost
  * ~100 ms each and could not be replayed from a seed.
  */
+const made = new Map<string, SimulationKey>();
+
 export const simulationKey = (seed: number, n: number): SimulationKey => {
+  const id = `${seed}:${n}`;
+  const known = made.get(id);
+  if (known) return known;
   const modulus = Buffer.concat(Array.from({ length: 8 }, (_, i) => sha256(`spp-simulation-key:${seed}:${n}:${i}`)));
   modulus[0] = modulus[0]! | 0x80; // exactly 2048 bits
   modulus[modulus.length - 1] = modulus[modulus.length - 1]! | 0x01; // odd
@@ -30,7 +35,9 @@ export const simulationKey = (seed: number, n: number): SimulationKey => {
   const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   const der = new Uint8Array(key.export({ format: 'der', type: 'spki' }));
   const pem = key.export({ format: 'pem', type: 'spki' }).toString();
-  return { pem, der, fingerprint: `sha256/${createHash('sha256').update(der).digest('base64')}` };
+  const result: SimulationKey = { pem, der, fingerprint: `sha256/${createHash('sha256').update(der).digest('base64')}` };
+  made.set(id, result);
+  return result;
 };
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');

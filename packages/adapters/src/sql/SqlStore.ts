@@ -39,8 +39,8 @@ export class SqlStore implements Store {
 
   private readonly listeners = new Set<() => void>();
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean }): Promise<T> {
-    const out = await this.driver.transaction((ex) => fn(makeTx(ex)));
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean; readonly atomicStatements?: boolean }): Promise<T> {
+    const out = await this.driver.transaction((ex) => fn(makeTx(ex)), { atomicStatements: options?.atomicStatements ?? false });
     if (!options?.quiet) for (const l of this.listeners) l();
     return out;
   }

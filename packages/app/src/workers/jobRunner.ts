@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { call, JOB_LEASE_MS, transact, type DomainError, type Job } from '@spp/domain';
+import { call, transact, type DomainError, type Job } from '@spp/domain';
 import { Effect } from 'effect';
 import type { AppContext } from '../http/types.js';
 import type { BackgroundTask } from './BackgroundTask.js';
@@ -8,7 +8,7 @@ import type { BackgroundTask } from './BackgroundTask.js';
 const MAX_RETRY_MS = 300_000;
 
 /** One step of a job kind: 'more' = call again, 'done' = finished (the step completed the job), 'lost' = lease gone. */
-export type JobStep = (job: Job, worker: string) => Effect.Effect<'more' | 'done' | 'lost', DomainError>;
+export type JobStep = (job: Job, worker: string, leaseMs: number) => Effect.Effect<'more' | 'done' | 'lost', DomainError>;
 
 /**
  * Runs durable jobs (service deletion, team deletion): claims a due job under a lease, runs its steps until done,
@@ -17,6 +17,7 @@ export type JobStep = (job: Job, worker: string) => Effect.Effect<'more' | 'done
  * a crash the lease runs out and any instance resumes it.
  */
 export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, JobStep>>, pollMs = 1_000): BackgroundTask => {
+  const leaseMs = ctx.config.jobLeaseMs;
   const { deps } = ctx;
   const kinds = Object.keys(steps);
   const worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -36,7 +37,7 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
   /** true when a job was worked on */
   const runOne = async (): Promise<boolean> => {
     const job = await Effect.runPromise(
-      transact(deps.store, (tx) => call(() => tx.jobs.claim(kinds, worker, deps.clock.now(), JOB_LEASE_MS))),
+      transact(deps.store, (tx) => call(() => tx.jobs.claim(kinds, worker, deps.clock.now(), leaseMs))),
     );
     if (!job) return false;
     try {
@@ -45,7 +46,7 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
           await giveBack(job, deps.clock.now(), null);
           return true;
         }
-        const outcome = await Effect.runPromise(steps[job.kind]!(job, worker));
+        const outcome = await Effect.runPromise(steps[job.kind]!(job, worker, leaseMs));
         if (outcome === 'done') ctx.logger.info({ job: job.id, kind: job.kind }, 'job done');
         if (outcome !== 'more') return true;
       }

@@ -1,5 +1,5 @@
 import { Effect } from 'effect';
-import { call, transact } from '../effect/transact.js';
+import { call, transactWith } from '../effect/transact.js';
 import type { ConversationHost } from '../ports/ConversationHost.js';
 import type { DeliveryItem } from '../ports/store/DeliveryRepo.js';
 import type { Deps } from '../platform.js';
@@ -12,7 +12,11 @@ import { deliver, outcomeOf } from './outboundCalls.js';
 import { removeBot } from './removeBot.js';
 
 /** lease bookkeeping must not wake the delivery loop that did it */
-const QUIET = { quiet: true } as const;
+const QUIET = { quiet: true, atomicStatements: true } as const;
+/** finishing an item: a conditional lease renewal, then removals; each statement is atomic on its own */
+const RELAXED = { atomicStatements: true } as const;
+/** items read per query while draining one bot */
+const HEAD_BATCH = 32;
 
 export type FinalOutcome = 'delivered' | 'failed' | 'gone' | 'dropped';
 
@@ -43,6 +47,8 @@ export class DeliveryEngine {
   private readonly leaseMs: number;
   private readonly claimBatch: number;
   private stopped = false;
+  private readonly pendingHealth = new Map<string, ((h: ServiceHealth) => ServiceHealth)[]>();
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -80,11 +86,13 @@ export class DeliveryEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([...this.active.values()]);
+    await this.flushHealth();
   }
 
   /** Waits until no bot is being worked on (tests, benchmarks). */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
+    await this.flushHealth();
   }
 
   private slots(serviceId: string): Effect.Semaphore {
@@ -101,17 +109,19 @@ export class DeliveryEngine {
     try {
       for (;;) {
         if (this.stopped) return;
-        const item = await deps.store.read((tx) => tx.deliveries.head(botId));
-        if (!item) {
+        const items = await deps.store.read((tx) => tx.deliveries.heads(botId, HEAD_BATCH));
+        if (items.length === 0) {
           await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET);
           return;
         }
-        await Effect.runPromise(this.handle(item));
-        const kept = await deps.store.transaction(
-          (tx) => tx.deliveries.renewLease(botId, options.owner, deps.clock.now() + this.leaseMs),
-          QUIET,
-        );
-        if (!kept) return;
+        for (const item of items) {
+          if (this.stopped) return;
+          // each finished item renews the lease; a lost lease means another instance owns the bot now
+          if (!(await Effect.runPromise(this.handle(item)))) {
+            await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET);
+            return;
+          }
+        }
       }
     } catch (e) {
       deps.logger.error({ botId, err: e instanceof Error ? e.message : String(e) }, 'delivery worker fault');
@@ -119,30 +129,76 @@ export class DeliveryEngine {
     }
   }
 
+  /**
+   * Health updates are folded per service and written by at most one flush at a time, so deliveries of one service
+   * do not all contend for its health row (the spec lets counters lag up to 5 s). Under light load a flush follows
+   * each outcome at once; under load the updates that arrive during a flush are written together by the next one.
+   */
+  private recordHealth(serviceId: string, update: (h: ServiceHealth) => ServiceHealth): void {
+    const list = this.pendingHealth.get(serviceId);
+    if (list) list.push(update);
+    else this.pendingHealth.set(serviceId, [update]);
+    if (!this.flushing) this.flushing = this.flushHealthLoop();
+  }
+
+  private async flushHealthLoop(): Promise<void> {
+    const { deps, options } = this;
+    try {
+      while (this.pendingHealth.size > 0) {
+        const batch = [...this.pendingHealth];
+        this.pendingHealth.clear();
+        const after = await deps.store.transaction(async (tx) => {
+          const out: [string, ServiceHealth][] = [];
+          for (const [serviceId, updates] of batch) {
+            const h = await Effect.runPromise(updateHealth(tx, serviceId, (h0) => updates.reduce((h, f) => f(h), h0)));
+            out.push([serviceId, h]);
+          }
+          return out;
+          // read-modify-write of counters: serialisable, unlike the lease bookkeeping
+        }, { quiet: true });
+        for (const [serviceId, h] of after) options.observer?.breaker(serviceId, h.penalised);
+      }
+    } catch (e) {
+      deps.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'health update failed');
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /** Writes every pending health update (tests, shutdown). */
+  async flushHealth(): Promise<void> {
+    while (this.flushing || this.pendingHealth.size > 0) {
+      if (!this.flushing) this.flushing = this.flushHealthLoop();
+      await this.flushing;
+    }
+  }
+
+  /** Records an item's outcome; false when the bot's lease was lost (the item is left to the new owner). */
   private finish(item: DeliveryItem, outcome: FinalOutcome, health: (h: ServiceHealth) => ServiceHealth, seconds?: number) {
+    const self = this;
     const { deps, host, options, leaseMs } = this;
     return Effect.gen(function* () {
-      const next = yield* transact(deps.store, (tx) =>
+      const kept = yield* transactWith(deps.store, RELAXED, (tx) =>
         Effect.gen(function* () {
           // an instance that lost the bot's lease (it ran out during a slow call) leaves the item to the new owner
-          if (!(yield* call(() => tx.deliveries.renewLease(item.botId, options.owner, deps.clock.now() + leaseMs)))) return undefined;
+          if (!(yield* call(() => tx.deliveries.renewLease(item.botId, options.owner, deps.clock.now() + leaseMs)))) return false;
           yield* call(() => tx.deliveries.remove(item.seq));
-          const h = yield* updateHealth(tx, item.serviceId, health);
           if (outcome === 'gone') {
             const bot = yield* call(() => tx.bots.get(item.botId));
             if (bot) yield* removeBot(host, tx, bot, bot.id, 'orphan');
             else yield* call(() => tx.deliveries.discardAll(item.botId));
           }
-          return h;
+          return true;
         }),
       ).pipe(Effect.orDie);
-      if (!next) return;
+      if (!kept) return false;
+      self.recordHealth(item.serviceId, health);
       options.observer?.item(outcome, item.serviceId, seconds);
-      options.observer?.breaker(item.serviceId, next.penalised);
+      return outcome !== 'gone';
     });
   }
 
-  private handle(item: DeliveryItem): Effect.Effect<void> {
+  private handle(item: DeliveryItem): Effect.Effect<boolean> {
     const self = this;
     const { deps } = this;
     return Effect.gen(function* () {
@@ -161,7 +217,6 @@ export class DeliveryEngine {
       if (mode === 'drop') return yield* self.finish(item, 'dropped', drop);
       const probe = mode === 'probe';
       if (probe) self.probing.add(service.id);
-      const started = deps.clock.now();
       const t0 = performance.now();
       const result = yield* self
         .slots(service.id)
@@ -174,7 +229,6 @@ export class DeliveryEngine {
         return yield* self.finish(item, 'delivered', (h) => ({ ...onAnswered(h), delivered: h.delivered + 1, lastSuccessAt: at }), seconds);
       if (outcome.kind === 'gone') return yield* self.finish(item, 'gone', (h) => ({ ...onAnswered(h), gone: h.gone + 1 }), seconds);
       if (!result.ok) deps.logger.warn({ serviceId: service.id, botId: item.botId, cause: result.cause, detail: result.detail }, 'delivery failed');
-      void started;
       return yield* self.finish(
         item,
         'failed',

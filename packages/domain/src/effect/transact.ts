@@ -1,6 +1,6 @@
 import { Effect, Exit } from 'effect';
 import type { DomainError } from '../errors/DomainError.js';
-import type { Store, Tx } from '../ports/store/Store.js';
+import type { Store, Tx, TxOptions } from '../ports/store/Store.js';
 
 class Rollback {
   constructor(readonly exit: Exit.Exit<unknown, DomainError>) {}
@@ -30,6 +30,10 @@ const run = <A>(
 /** Runs an Effect inside one store transaction; a typed failure rolls the transaction back and is re-raised. */
 export const transact = <A>(store: Store, body: (tx: Tx) => Effect.Effect<A, DomainError>) =>
   run<A>((fn) => store.transaction(fn), body);
+
+/** `transact` with store options (quiet, atomicStatements). */
+export const transactWith = <A>(store: Store, options: TxOptions, body: (tx: Tx) => Effect.Effect<A, DomainError>) =>
+  run<A>((fn) => store.transaction(fn, options), body);
 
 /** Same for read-only work. */
 export const readOnly = <A>(store: Store, body: (tx: Tx) => Effect.Effect<A, DomainError>) =>

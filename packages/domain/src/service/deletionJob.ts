@@ -32,11 +32,12 @@ export const serviceDeletionStep = (
   job: Job,
   worker: string,
   removeBots: RemoveBots = removeBotsOfService,
+  leaseMs: number = JOB_LEASE_MS,
 ): Effect.Effect<StepOutcome, DomainError> =>
   transact(deps.store, (tx) =>
     Effect.gen(function* () {
       const now = deps.clock.now();
-      if (!(yield* call(() => tx.jobs.renew(job.id, worker, now + JOB_LEASE_MS)))) return 'lost' as const;
+      if (!(yield* call(() => tx.jobs.renew(job.id, worker, now + leaseMs)))) return 'lost' as const;
       const { serviceId } = job.payload as ServiceDeletionPayload;
       const s = yield* call(() => tx.services.get(serviceId));
       if (s && s.state === 'deleting') {

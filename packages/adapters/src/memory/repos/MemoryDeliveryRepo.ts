@@ -28,6 +28,11 @@ export class MemoryDeliveryRepo implements DeliveryRepo {
     const h = this.ofBot(botId)[0];
     return h && { ...h };
   }
+  async heads(botId: string, limit: number) {
+    return this.ofBot(botId)
+      .slice(0, limit)
+      .map((i) => ({ ...i }));
+  }
   async remove(seq: number) {
     this.items.delete(String(seq));
   }

@@ -47,6 +47,10 @@ export class SqlDeliveryRepo implements DeliveryRepo {
     return r && toItem(r);
   }
 
+  async heads(botId: string, limit: number): Promise<DeliveryItem[]> {
+    return (await this.db.all<Row>('SELECT * FROM deliveries WHERE bot_id = ? ORDER BY seq LIMIT ?', [botId, limit])).map(toItem);
+  }
+
   async remove(seq: number): Promise<void> {
     const r = await this.db.get<{ bot_id: string }>('SELECT bot_id FROM deliveries WHERE seq = ?', [seq]);
     if (!r) return;

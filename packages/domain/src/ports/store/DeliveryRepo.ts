@@ -17,6 +17,8 @@ export interface DeliveryRepo {
   countPending(botId: string): Promise<number>;
   /** oldest pending item of a bot */
   head(botId: string): Promise<DeliveryItem | undefined>;
+  /** the oldest `limit` pending items of a bot, in order */
+  heads(botId: string, limit: number): Promise<DeliveryItem[]>;
   remove(seq: number): Promise<void>;
   /** discards every pending item of a bot; returns how many */
   discardAll(botId: string): Promise<number>;

@@ -12,6 +12,11 @@ import type { ServiceRepo } from './ServiceRepo.js';
 import type { TeamRepo } from './TeamRepo.js';
 import type { UserRepo } from './UserRepo.js';
 
+export interface TxOptions {
+  readonly quiet?: boolean;
+  readonly atomicStatements?: boolean;
+}
+
 /** Everything one transaction can touch. Repositories are only valid inside the callback that received them. */
 export interface Tx {
   readonly providers: ProviderRepo;
@@ -37,8 +42,12 @@ export interface Tx {
  */
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
-  /** `quiet`: bookkeeping that should not wake commit listeners (delivery leases) */
-  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean }): Promise<T>;
+  /**
+   * `quiet`: bookkeeping that should not wake commit listeners (delivery leases).
+   * `atomicStatements`: `fn` is correct with each statement atomic on its own (conditional updates of leases and
+   * queues), so an engine may run it below serialisable isolation to avoid serialization failures.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Calls `listener` after every committed transaction of this store instance (workers wake on it). */
   onCommit(listener: () => void): () => void;
