@@ -70,6 +70,9 @@ describe('adding a bot when the service or its TLS is wrong', () => {
     else expect(r.json.label).toBe(cause);
     expect(fake.requests.filter((q) => q.path === '/bots')).toHaveLength(1);
     await expectNothingLeft(app, alice, convId, fake);
+    // no bot was created, so nothing counts as a success
+    const view = await app.req('GET', `/provider/services/${serviceId}`, { token: provider.token });
+    expect(view.json.health.last_success_at).toBeNull();
   });
 
   it('a hanging service → 502 timeout after the 10 s deadline, nothing left', async () => {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ScryptHasher } from '@spp/adapters';
+import { mintToken } from '@spp/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeService, type FakeService } from '../support/fakeService.js';
@@ -105,5 +107,16 @@ describe('a Wire-style service runs against the platform unchanged', () => {
     expect(again.status).toBe(204);
     const profile = await app.req('GET', `/users/${botId}`, { token: alice.token });
     expect(profile.json.deleted).toBe(true);
+  });
+
+  it('answers a valid token of a bot that never existed as bots.md §6 says, per route', async () => {
+    const token = mintToken(app.ctx.deps.signer, { type: 'b', providerId: provider.id, botId: randomUUID(), convId }, -1);
+    const call = (method: string, path: string, body?: unknown) => app.req(method, path, { token, ...(body ? { body } : {}) });
+    expect((await call('GET', '/bot/conversation')).json.label).toBe('no-conversation');
+    expect((await call('GET', '/bot/self')).json).toMatchObject({ code: 404, label: 'not-found' });
+    expect((await call('DELETE', '/bot/self')).json).toMatchObject({ code: 403, label: 'invalid-bot' });
+    expect((await call('GET', '/bot/client')).json).toMatchObject({ code: 404, label: 'client-not-found' });
+    expect((await call('GET', '/bot/client/prekeys')).json).toMatchObject({ code: 403, label: 'invalid-bot' });
+    expect((await call('POST', '/bot/users/prekeys', 'not even an object')).json).toMatchObject({ code: 403, label: 'invalid-bot' });
   });
 });

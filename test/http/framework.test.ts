@@ -82,3 +82,18 @@ describe('U+0000 in input', () => {
     }
   });
 });
+
+describe('review findings', () => {
+  it('takes 500 ids in a query (Node would refuse the long request line by default) and keeps /i/ unversioned', async () => {
+    const app = await startTestApp();
+    try {
+      const ids = Array.from({ length: 500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      const r = await app.req('GET', `/bot/users?${ids.map((id) => `ids=${id}`).join('&')}`);
+      expect([r.status, r.json?.label]).toEqual([401, 'missing-auth']);
+      const v = await app.req('GET', '/v7/i/status', { token: ADMIN_TOKEN });
+      expect([v.status, v.json.label]).toEqual([404, 'not-found']);
+    } finally {
+      await app.stop();
+    }
+  });
+});

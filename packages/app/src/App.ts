@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { ConversationHost, Deps, Logger } from '@spp/domain';
 import { createBuiltinHost, createDeliveryEngine } from './wiring/platform.js';
 import type { Container } from 'inversify';
@@ -42,8 +42,14 @@ export const startApp = async (config: Config, logger: Logger, options: StartOpt
     deliveries: createDeliveryEngine(deps, host, metrics),
   };
   const app = createHttpApp(ctx, [...expressExtensions, ...(options.extensions ?? [])]);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  // 500 user ids in a query (GET /bot/users, GET /users) need about 21 KB of request line: above Node's 16 KiB default
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

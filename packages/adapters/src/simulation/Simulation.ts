@@ -130,8 +130,16 @@ export class Simulation {
    * Runs a use case to its end, moving the clock whenever it only waits for time (a hanging service, retry
    * spacing). Typed failures come back as `{ ok: false, error }`; defects (bugs) are thrown.
    */
-  async attempt<A>(effect: Effect.Effect<A, DomainError>): Promise<Outcome<A>> {
-    const exit = await this.until(Effect.runPromiseExit(effect));
+  attempt<A>(effect: Effect.Effect<A, DomainError>): Promise<Outcome<A>> {
+    return this.until(this.outcome(effect));
+  }
+
+  /**
+   * Like `attempt`, but without moving the clock: for concurrent scenarios in which something else drives time
+   * and releases work (e.g. a loop over an fc.scheduler calling `settle({ drive })`).
+   */
+  async outcome<A>(effect: Effect.Effect<A, DomainError>): Promise<Outcome<A>> {
+    const exit = await Effect.runPromiseExit(effect);
     if (Exit.isSuccess(exit)) return { ok: true, value: exit.value };
     const failure = Cause.failureOption(exit.cause);
     if (Option.isSome(failure) && failure.value instanceof DomainError) return { ok: false, error: failure.value };

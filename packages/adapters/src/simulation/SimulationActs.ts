@@ -21,6 +21,7 @@ import {
   type AddedBot,
   type BotCredentials,
   type ConnectionPatch,
+  type ConversationEvent,
   type NewConversationInput,
   type ServiceTag,
   type TeamRole,
@@ -262,12 +263,12 @@ export class SimulationActs {
   }
 
   /** Events the fake service answered 2xx for `botId`, in arrival order (each delivery once). */
-  received(botId: string): unknown[] {
+  received(botId: string): ConversationEvent[] {
     const seen = new Set<string | undefined>();
     return this.sim.services
       .deliveriesTo(botId)
       .filter((d) => d.result?.ok === true && d.result.status >= 200 && d.result.status < 300)
       .filter((d) => !seen.has(d.deliveryId) && (seen.add(d.deliveryId), true))
-      .map((d) => d.event);
+      .map((d) => d.event as ConversationEvent);
   }
 }

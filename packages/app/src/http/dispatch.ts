@@ -36,11 +36,17 @@ const compile = (def: RouteDef): Compiled => {
   return { def, regex: new RegExp(`^${source}$`), names, pattern: def.path };
 };
 
-/** `/v7/provider/` → `/provider`: one version prefix (not on /i/…) and one trailing slash are ignored. */
-export const normalisePath = (rawPath: string): string => {
+/**
+ * `/v7/provider/` → `/provider`: one version prefix and one trailing slash are ignored. `/i/...` routes take no
+ * prefix, so a versioned internal path is no route at all (undefined).
+ */
+export const normalisePath = (rawPath: string): string | undefined => {
   let p = rawPath;
   const m = /^\/v[0-9](\/.*)?$/.exec(p);
-  if (m) p = m[1] ?? '/';
+  if (m) {
+    if (m[1] === '/i' || m[1]?.startsWith('/i/')) return undefined;
+    p = m[1] ?? '/';
+  }
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   return p;
 };
@@ -137,6 +143,7 @@ export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => 
         throw fail('bad-request', 'Malformed request target.');
       }
       const path = normalisePath(url.pathname);
+      if (path === undefined) throw fail('not-found', 'Not found.');
       if ((path === '/i' || path.startsWith('/i/')) && !ctx.config.adminToken) throw fail('not-found', 'Not found.');
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
       let match: { r: Compiled; m: RegExpExecArray } | undefined;

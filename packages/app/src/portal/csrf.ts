@@ -55,7 +55,7 @@ const cookieAuthenticated = (req: Request): boolean => {
 
 const isProviderPath = (rawPath: string): boolean => {
   const p = normalisePath(rawPath);
-  return p === '/provider' || p.startsWith('/provider/');
+  return p !== undefined && (p === '/provider' || p.startsWith('/provider/'));
 };
 
 /**

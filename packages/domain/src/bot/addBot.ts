@@ -10,7 +10,7 @@ import type { ServiceRecord } from '../service/model.js';
 import { mintToken } from '../token/tokens.js';
 import { onAnswered, onBroken, recordError } from './breaker.js';
 import { endpointOf } from './endpoint.js';
-import { loadHealth, saveHealth } from './healthStore.js';
+import { loadHealth, saveHealth, updateHealth } from './healthStore.js';
 import { MAX_CONV_SIZE } from './limits.js';
 import { parseNewBotResponse, type NewBotResponse } from './newBotResponse.js';
 import { createBotCall } from './outboundCalls.js';
@@ -83,7 +83,6 @@ const recordCreateOutcome = (deps: Deps, serviceId: string, r: OutboundResult, c
       const broken = !r.ok || r.status >= 500;
       h = broken ? onBroken(h, 'create', now) : onAnswered(h);
       if (cause) h = recordError(h, cause, now);
-      else h = { ...h, lastSuccessAt: now };
       yield* saveHealth(tx, serviceId, h);
     }),
   );
@@ -162,9 +161,12 @@ export const addBot = (deps: Deps, host: ConversationHost, input: AddBotInput): 
             state: 'live',
           }),
         );
-        yield* call(() => host.createBotUser(tx, { id: botId, name, accentId, assets, service: serviceRef, locale: request.locale }));
+        yield* call(() => host.createBotUser(tx, { id: botId, name, accentId, assets, service: serviceRef, locale: 'en' }));
         yield* call(() => host.createBotClient(tx, botId, { id: clientId, prekeys: answer.prekeys, lastPrekey: answer.lastPrekey }));
         const event = yield* call(() => host.addBotMember(tx, user.id, again.conv.id, botId, serviceRef));
+        // "last_success_at: last delivered item or bot created" — created means committed
+        const created = deps.clock.now();
+        yield* updateHealth(tx, svc.id, (h) => ({ ...h, lastSuccessAt: created }));
         return { id: botId, client: clientId, name, accent_id: accentId, assets, event };
       }),
     );

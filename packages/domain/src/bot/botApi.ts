@@ -41,7 +41,8 @@ export const botSelf = (deps: Deps, host: ConversationHost, creds: BotCredential
   );
 
 export const botDeleteSelf = (deps: Deps, host: ConversationHost, creds: BotCredentials) =>
-  withBot(deps, host, creds, 'self', (live, tx) => Effect.asVoid(removeBot(host, tx, live.bot, live.bot.id, 'own-leave')), true);
+  // only GET /bot/self has its own column in bots.md §6; DELETE answers as the other bot routes
+  withBot(deps, host, creds, 'other', (live, tx) => Effect.asVoid(removeBot(host, tx, live.bot, live.bot.id, 'own-leave')), true);
 
 export const botClient = (deps: Deps, host: ConversationHost, creds: BotCredentials) =>
   withBot(deps, host, creds, 'client', (live, tx) =>
