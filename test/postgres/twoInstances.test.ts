@@ -27,6 +27,7 @@ describe('two app instances on one database', () => {
   let fake: FakeService;
   let provider: ProviderSession;
   let alice: UserSession;
+  let deploymentEnv: Record<string, string>;
 
   /** a request to instance A, shaped like TestApp.req */
   const reqA = async (method: string, path: string, init: { body?: unknown; token?: string } = {}): Promise<TestResponse> => {
@@ -50,7 +51,9 @@ describe('two app instances on one database', () => {
       RATE_LIMITS: 'false',
       JOB_LEASE_SECONDS: '2',
     };
-    b = await startTestApp(env, { hasher: new ScryptHasher({ ln: 10, r: 8, p: 1 }) });
+    // B serves requests only; A (a separate process) runs the background work until it is killed
+    b = await startTestApp(env, { hasher: new ScryptHasher({ ln: 10, r: 8, p: 1 }) }, { workers: false });
+    deploymentEnv = env;
     a = await startChildApp(env);
     fake = await startFakeService();
   });
@@ -104,7 +107,7 @@ describe('two app instances on one database', () => {
     expect((await fake.botClient(botId, a.url).conversation()).json.label).toBe('no-conversation');
   });
 
-  it('killing the instance in the middle of a service-deletion job leaves the other to finish it', async () => {
+  it('killing the instance in the middle of a service-deletion job leaves another instance to finish it', async () => {
     const fake2 = await startFakeService();
     try {
       const sid = await createService(b, provider, fake2, { name: 'Many bots' });
@@ -116,7 +119,7 @@ describe('two app instances on one database', () => {
         expect((await addBot(b, alice, convId, provider.id, sid)).status).toBe(201);
       }
 
-      // A commits the deletion, so A's job runner is woken at once and claims the job; B only polls
+      // B runs no background work, so the job can only go to A
       expect((await reqA('DELETE', `/provider/services/${sid}`, { token: provider.token, body: { password: provider.password } })).status).toBe(202);
       const store = b.ctx.deps.store;
       const claimed = await waitUntil(
@@ -131,13 +134,18 @@ describe('two app instances on one database', () => {
       expect(jobs).toHaveLength(1); // A died before finishing
       expect(left.length).toBeGreaterThan(0);
 
-      // after A's lease runs out, B resumes the job and finishes it
-      await waitUntil(async () => (await store.read((tx) => tx.services.get(sid))) === undefined, 20_000, 'service gone');
-      expect(await store.read((tx) => tx.bots.listLiveByService(sid, 1000))).toEqual([]);
-      expect(await store.read((tx) => tx.jobs.list(SERVICE_DELETION_JOB))).toEqual([]);
-      for (const convId of convIds) {
-        const conv = await b.req('GET', `/conversations/${convId}`, { token: alice.token });
-        expect(conv.json.members.others).toEqual([]);
+      // another instance of the deployment starts; once A's lease has run out it resumes the job and finishes it
+      const c = await startTestApp(deploymentEnv, { hasher: new ScryptHasher({ ln: 10, r: 8, p: 1 }) });
+      try {
+        await waitUntil(async () => (await store.read((tx) => tx.services.get(sid))) === undefined, 20_000, 'service gone');
+        expect(await store.read((tx) => tx.bots.listLiveByService(sid, 1000))).toEqual([]);
+        expect(await store.read((tx) => tx.jobs.list(SERVICE_DELETION_JOB))).toEqual([]);
+        for (const convId of convIds) {
+          const conv = await c.req('GET', `/conversations/${convId}`, { token: alice.token });
+          expect(conv.json.members.others).toEqual([]);
+        }
+      } finally {
+        await c.stop();
       }
     } finally {
       await fake2.close();

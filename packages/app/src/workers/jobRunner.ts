@@ -6,6 +6,7 @@ import type { AppContext } from '../http/types.js';
 import type { BackgroundTask } from './BackgroundTask.js';
 
 const MAX_RETRY_MS = 300_000;
+const MIN_CLAIM_GAP_MS = 200;
 
 /** One step of a job kind: 'more' = call again, 'done' = finished (the step completed the job), 'lost' = lease gone. */
 export type JobStep = (job: Job, worker: string, leaseMs: number) => Effect.Effect<'more' | 'done' | 'lost', DomainError>;
@@ -25,10 +26,20 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
   let wake: (() => void) | undefined;
   let unsubscribe: (() => void) | undefined;
   let loop: Promise<void> | undefined;
-  const nudge = () => {
+  // every commit nudges the runner; under load that would be one claim query per commit, so claims are spaced
+  let lastClaimAt = Number.NEGATIVE_INFINITY;
+  const wakeNow = () => {
     const w = wake;
     wake = undefined;
     w?.();
+  };
+  const nudge = () => {
+    const w = wake;
+    if (!w) return;
+    wake = undefined;
+    const wait = lastClaimAt + MIN_CLAIM_GAP_MS - deps.clock.now();
+    if (wait <= 0) w();
+    else void deps.clock.sleep(wait).then(w);
   };
 
   const giveBack = (job: Job, runAfter: number, error: string | null) =>
@@ -36,6 +47,7 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
 
   /** true when a job was worked on */
   const runOne = async (): Promise<boolean> => {
+    lastClaimAt = deps.clock.now();
     const job = await Effect.runPromise(
       transact(deps.store, (tx) => call(() => tx.jobs.claim(kinds, worker, deps.clock.now(), leaseMs))),
     );
@@ -84,7 +96,7 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
     async stop() {
       running = false;
       unsubscribe?.();
-      nudge();
+      wakeNow();
       await loop;
     },
   };

@@ -75,17 +75,19 @@ export const newClientId = (deps: Deps): string => {
 };
 
 /** The breaker sees the outcome of POST /bots like a delivery's (§2 "Outcome", last bullet). */
+const applyCreateOutcome = (deps: Deps, tx: Tx, serviceId: string, r: OutboundResult, cause: string | undefined) =>
+  Effect.gen(function* () {
+    const now = deps.clock.now();
+    let h = yield* loadHealth(tx, serviceId);
+    const broken = !r.ok || r.status >= 500;
+    h = broken ? onBroken(h, 'create', now) : onAnswered(h);
+    if (cause) h = recordError(h, cause, now);
+    yield* saveHealth(tx, serviceId, h);
+  });
+
+/** Records the outcome on its own, when no bot is committed. */
 const recordCreateOutcome = (deps: Deps, serviceId: string, r: OutboundResult, cause: string | undefined) =>
-  transact(deps.store, (tx) =>
-    Effect.gen(function* () {
-      const now = deps.clock.now();
-      let h = yield* loadHealth(tx, serviceId);
-      const broken = !r.ok || r.status >= 500;
-      h = broken ? onBroken(h, 'create', now) : onAnswered(h);
-      if (cause) h = recordError(h, cause, now);
-      yield* saveHealth(tx, serviceId, h);
-    }),
-  );
+  transact(deps.store, (tx) => applyCreateOutcome(deps, tx, serviceId, r, cause));
 
 /** Prekey bundles must decode with matching ids; declared identity fingerprints must cover every bundle. */
 const checkBundles = (deps: Deps, service: ServiceRecord, resp: NewBotResponse): 'MalformedPrekeys' | 'IdentityFingerprintMismatch' | undefined => {
@@ -134,7 +136,7 @@ export const addBot = (deps: Deps, host: ConversationHost, input: AddBotInput): 
         resp = parsed;
       }
     }
-    yield* recordCreateOutcome(deps, service.id, result, cause);
+    if (failure || cause || !resp) yield* recordCreateOutcome(deps, service.id, result, cause);
     if (failure) return yield* Effect.fail(failure);
     if (cause || !resp) {
       deps.logger.warn({ serviceId: service.id, cause, detail: result.ok ? undefined : result.detail }, 'bot creation failed');
@@ -164,10 +166,12 @@ export const addBot = (deps: Deps, host: ConversationHost, input: AddBotInput): 
         yield* call(() => host.createBotUser(tx, { id: botId, name, accentId, assets, service: serviceRef, locale: 'en' }));
         yield* call(() => host.createBotClient(tx, botId, { id: clientId, prekeys: answer.prekeys, lastPrekey: answer.lastPrekey }));
         const event = yield* call(() => host.addBotMember(tx, user.id, again.conv.id, botId, serviceRef));
-        // "last_success_at: last delivered item or bot created" — created means committed
+        // the service answered (breaker reset), and a bot was created: "last_success_at … or bot created"
+        yield* applyCreateOutcome(deps, tx, svc.id, result, undefined);
         const created = deps.clock.now();
         yield* updateHealth(tx, svc.id, (h) => ({ ...h, lastSuccessAt: created }));
         return { id: botId, client: clientId, name, accent_id: accentId, assets, event };
       }),
-    );
+      // the commit's re-check failed: the answer still counts for the breaker, in a transaction of its own
+    ).pipe(Effect.tapError(() => recordCreateOutcome(deps, service.id, result, undefined)));
   });

@@ -15,6 +15,8 @@ import { removeBot } from './removeBot.js';
 const QUIET = { quiet: true, atomicStatements: true } as const;
 /** finishing an item: a conditional lease renewal, then removals; each statement is atomic on its own */
 const RELAXED = { atomicStatements: true } as const;
+/** health outcomes gathered before one write (the spec lets counters lag up to 5 s) */
+const HEALTH_GATHER_MS = 100;
 /** items read per query while draining one bot */
 const HEAD_BATCH = 32;
 
@@ -49,6 +51,7 @@ export class DeliveryEngine {
   private stopped = false;
   private readonly pendingHealth = new Map<string, ((h: ServiceHealth) => ServiceHealth)[]>();
   private flushing: Promise<void> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -138,7 +141,18 @@ export class DeliveryEngine {
     const list = this.pendingHealth.get(serviceId);
     if (list) list.push(update);
     else this.pendingHealth.set(serviceId, [update]);
+    // gather the outcomes of a short while into one write; flushHealth() writes at once
+    if (!this.flushing && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.startFlush(), HEALTH_GATHER_MS);
+      this.flushTimer.unref?.();
+    }
+  }
+
+  private startFlush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (!this.flushing) this.flushing = this.flushHealthLoop();
+    return this.flushing;
   }
 
   private async flushHealthLoop(): Promise<void> {
@@ -167,10 +181,7 @@ export class DeliveryEngine {
 
   /** Writes every pending health update (tests, shutdown). */
   async flushHealth(): Promise<void> {
-    while (this.flushing || this.pendingHealth.size > 0) {
-      if (!this.flushing) this.flushing = this.flushHealthLoop();
-      await this.flushing;
-    }
+    while (this.flushing || this.pendingHealth.size > 0) await (this.flushing ?? this.startFlush());
   }
 
   /** Records an item's outcome; false when the bot's lease was lost (the item is left to the new owner). */
