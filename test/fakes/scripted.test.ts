@@ -369,8 +369,12 @@ describe('ScriptedServiceClient: driving the domain’s outbound calls on a fake
     client.register('svc', { messages: scripted.sequence(scripted.hang(), scripted.serverError(503), scripted.ok()) });
     const deps = { clock, serviceClient: client } as unknown as Deps;
     const started = clock.now();
-    const result = await drive(clock, Effect.runPromise(deliver(deps, endpoint('svc'), '/bots/b/messages', '{"type":"x"}', 'dlv-9', false)));
-    expect(status(result)).toBe(200);
+    const result = await drive(
+      clock,
+      Effect.runPromise(deliver(deps, endpoint('svc'), async () => endpoint('svc'), '/bots/b/messages', '{"type":"x"}', 'dlv-9', false)),
+    );
+    expect(result).not.toBe('disabled');
+    expect(status(result as Exclude<typeof result, 'disabled'>)).toBe(200);
     const attempts = client.deliveriesTo('b');
     expect(attempts.map((a) => [a.deliveryId, a.result && status(a.result)])).toEqual([
       ['dlv-9', 'timeout'],

@@ -78,5 +78,12 @@ export const removeServiceBotsInTeam = (
 ): Effect.Effect<void, DomainError> =>
   Effect.gen(function* () {
     const bots = yield* call(() => tx.bots.listLiveByServiceInTeam(serviceId, teamId));
-    for (const bot of bots) yield* removeBot(host, tx, bot, actorId, 'own-leave');
+    // within a conversation, bots leave in join order (the conversation's member order), not creation time
+    const convIds = [...new Set(bots.map((b) => b.convId))];
+    for (const convId of convIds) {
+      const conv = yield* call(() => host.getConversationInternal(tx, convId));
+      const order = new Map((conv?.members ?? []).map((m, i) => [m.id, i] as const));
+      const mine = bots.filter((b) => b.convId === convId).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+      for (const bot of mine) yield* removeBot(host, tx, bot, actorId, 'own-leave');
+    }
   });

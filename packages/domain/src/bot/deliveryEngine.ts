@@ -51,7 +51,7 @@ export class DeliveryEngine {
   private stopped = false;
   private readonly pendingHealth = new Map<string, ((h: ServiceHealth) => ServiceHealth)[]>();
   private flushing: Promise<void> | undefined;
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushScheduled = false;
 
   constructor(
     private readonly deps: Deps,
@@ -142,15 +142,16 @@ export class DeliveryEngine {
     if (list) list.push(update);
     else this.pendingHealth.set(serviceId, [update]);
     // gather the outcomes of a short while into one write; flushHealth() writes at once
-    if (!this.flushing && !this.flushTimer) {
-      this.flushTimer = setTimeout(() => void this.startFlush(), HEALTH_GATHER_MS);
-      this.flushTimer.unref?.();
+    if (!this.flushing && !this.flushScheduled) {
+      this.flushScheduled = true;
+      // a timer, not the Clock port: a simulation's clock must not wait on bookkeeping; idle() flushes at once
+      const timer = setTimeout(() => void this.startFlush(), HEALTH_GATHER_MS);
+      timer.unref?.();
     }
   }
 
   private startFlush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.flushScheduled = false;
     if (!this.flushing) this.flushing = this.flushHealthLoop();
     return this.flushing;
   }
@@ -196,7 +197,8 @@ export class DeliveryEngine {
           yield* call(() => tx.deliveries.remove(item.seq));
           if (outcome === 'gone') {
             const bot = yield* call(() => tx.bots.get(item.botId));
-            if (bot) yield* removeBot(host, tx, bot, bot.id, 'orphan');
+            // a bot removed meanwhile (its final event was queued) is still gone: nothing more is sent to it
+            if (bot && bot.state === 'live') yield* removeBot(host, tx, bot, bot.id, 'orphan');
             else yield* call(() => tx.deliveries.discardAll(item.botId));
           }
           return true;
@@ -229,10 +231,17 @@ export class DeliveryEngine {
       const probe = mode === 'probe';
       if (probe) self.probing.add(service.id);
       const t0 = performance.now();
+      // every retry re-reads the service: a rotated token, a new URL or keys apply at once; a disabled service stops
+      const current = () =>
+        deps.store.read(async (tx) => {
+          const now = await tx.services.get(item.serviceId);
+          return now && now.state === 'enabled' ? endpointOf(now) : undefined;
+        });
       const result = yield* self
         .slots(service.id)
-        .withPermits(1)(deliver(deps, endpointOf(service), `/bots/${item.botId}/messages`, item.payload, item.deliveryId, probe))
+        .withPermits(1)(deliver(deps, endpointOf(service), current, `/bots/${item.botId}/messages`, item.payload, item.deliveryId, probe))
         .pipe(Effect.ensuring(Effect.sync(() => probe && self.probing.delete(service.id))));
+      if (result === 'disabled') return yield* self.finish(item, 'dropped', drop);
       const seconds = (performance.now() - t0) / 1000;
       const outcome = outcomeOf(result);
       const at = deps.clock.now();
