@@ -44,6 +44,22 @@ export const startApp = async (config: Config, logger: Logger, options: StartOpt
   const app = createHttpApp(ctx, [...expressExtensions, ...(options.extensions ?? [])]);
   // 500 user ids in a query (GET /bot/users, GET /users) need about 21 KB of request line: above Node's 16 KiB default
   const server = createServer({ maxHeaderSize: 64 * 1024 }, app);
+  // requests Node's parser refuses before Express sees them still get the error body and security headers
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, label, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'request-header-fields-too-large', 'Request headers too large.']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request-timeout', 'Request timed out.']
+          : [400, 'bad-request', 'Malformed request.'];
+    const body = JSON.stringify({ code: status, label, message });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -26,5 +26,15 @@ export const createHttpApp = (ctx: AppContext, extensions: readonly ExpressExten
   app.use((req, res) => {
     void dispatch(req, res);
   });
+  // errors raised by Express itself (a malformed %-escape in a portal path): the JSON error body, never a stack trace
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = typeof (err as { status?: unknown })?.status === 'number' && (err as { status: number }).status < 500 ? 400 : 500;
+    if (status === 500) ctx.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unexpected fault');
+    const body =
+      status === 400
+        ? { code: 400, label: 'bad-request', message: 'Malformed request.' }
+        : { code: 500, label: 'internal-error', message: 'Internal error.' };
+    res.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  });
   return app;
 };

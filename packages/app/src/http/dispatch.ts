@@ -107,10 +107,20 @@ const decodeParam = (raw: string): string => {
 /** U+0000 cannot be stored by PostgreSQL and means nothing in any field: refused on every engine alike. */
 const NUL = '\u0000';
 
-const hasNul = (value: unknown): boolean => {
-  if (typeof value === 'string') return value.includes(NUL);
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes(NUL) || hasNul(v));
+/** iterative, so a body nested thousands of levels deep cannot overflow the stack */
+const hasNul = (root: unknown): boolean => {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) return true;
+    } else if (Array.isArray(value)) stack.push(...value);
+    else if (value !== null && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes(NUL)) return true;
+        stack.push(v);
+      }
+  }
   return false;
 };
 
