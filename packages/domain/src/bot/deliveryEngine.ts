@@ -152,8 +152,14 @@ export class DeliveryEngine {
 
   private startFlush(): Promise<void> {
     this.flushScheduled = false;
-    if (!this.flushing) this.flushing = this.flushHealthLoop();
-    return this.flushing;
+    if (!this.flushing && this.pendingHealth.size > 0) {
+      // cleared when this run ends — never by the run itself, which could finish before it is stored here
+      const run = this.flushHealthLoop().finally(() => {
+        if (this.flushing === run) this.flushing = undefined;
+      });
+      this.flushing = run;
+    }
+    return this.flushing ?? Promise.resolve();
   }
 
   private async flushHealthLoop(): Promise<void> {
@@ -175,8 +181,6 @@ export class DeliveryEngine {
       }
     } catch (e) {
       deps.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'health update failed');
-    } finally {
-      this.flushing = undefined;
     }
   }
 
