@@ -34,12 +34,11 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
     w?.();
   };
   const nudge = () => {
-    const w = wake;
-    if (!w) return;
-    wake = undefined;
+    if (!wake) return;
     const wait = lastClaimAt + MIN_CLAIM_GAP_MS - deps.clock.now();
-    if (wait <= 0) w();
-    else void deps.clock.sleep(wait).then(w);
+    // the waiter stays in `wake`, so stop() can still release it while the gap runs on a (fake) clock
+    if (wait <= 0) wakeNow();
+    else void deps.clock.sleep(wait).then(wakeNow);
   };
 
   const giveBack = (job: Job, runAfter: number, error: string | null) =>
