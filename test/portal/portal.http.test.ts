@@ -57,13 +57,19 @@ describe('portal pages', () => {
     expect(missing.text).toContain('Page not found');
   });
 
-  it('has no inline scripts, inline styles or event-handler attributes, and never builds HTML from strings', () => {
-    for (const file of readdirSync(join(STATIC, 'pages'))) {
-      const html = readFileSync(join(STATIC, 'pages', file), 'utf8');
-      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag, file).toMatch(/\bsrc="\/portal\/static\/js\/[a-z-]+\.js"/);
-      expect(html, file).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  // The served pages, not the files: each is composed from the shared layout and its body at startup.
+  it('has no inline scripts, inline styles or event-handler attributes, and never builds HTML from strings', async () => {
+    for (const path of [...PAGES, '/portal/no-such-page']) {
+      const html = (await app.req('GET', path)).text;
+      expect(html, path).not.toContain('{{');
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+        const src = /\bsrc="(\/portal\/static\/js\/[a-z-]+\.js)"/.exec(tag)?.[1];
+        expect(src, `${path}: ${tag}`).toBeDefined();
+        expect((await app.req('GET', src!)).status, src).toBe(200);
+      }
+      expect(html, path).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
       for (const id of [...html.matchAll(/<(?:input|textarea|select)\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]))
-        expect(html, `${file}: #${id} has a label`).toContain(`for="${id}"`);
+        expect(html, `${path}: #${id} has a label`).toContain(`for="${id}"`);
     }
     for (const file of readdirSync(join(STATIC, 'js'))) {
       const js = readFileSync(join(STATIC, 'js', file), 'utf8');

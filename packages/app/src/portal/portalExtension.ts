@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
 import type { ExpressExtension } from '../http/createHttpApp.js';
 import type { AppContext } from '../http/types.js';
 import { serializeCookie } from './cookies.js';
 import { CSRF_REFUSAL, csrfCookie, csrfGuard, csrfHeaderMatches, hasValidCsrfCookie, newCsrfToken } from './csrf.js';
 import { PORTAL_CSP } from './headers.js';
-import { PORTAL_PAGES } from './pages.js';
+import { NOT_FOUND_PAGE, PORTAL_PAGES, pageComposer, type PortalPage } from './pages.js';
 import { portalStaticDir } from './staticDir.js';
 
 /**
@@ -25,13 +24,17 @@ export const portalExtension: ExpressExtension = (app: Express, ctx: AppContext)
     next();
   });
 
-  const sendPage = (file: string, status = 200) => (req: Request, res: Response) => {
-    res.status(status);
-    if (!hasValidCsrfCookie(req.headers.cookie)) res.append('Set-Cookie', csrfCookie(newCsrfToken(ctx.deps.random), secure));
-    res.type('text/html; charset=utf-8');
-    res.sendFile(join(dir, 'pages', file));
+  const compose = pageComposer(dir);
+  const sendPage = (page: PortalPage, status = 200) => {
+    const html = compose(page);
+    return (req: Request, res: Response) => {
+      res.status(status);
+      if (!hasValidCsrfCookie(req.headers.cookie)) res.append('Set-Cookie', csrfCookie(newCsrfToken(ctx.deps.random), secure));
+      res.type('text/html; charset=utf-8');
+      res.send(html);
+    };
   };
-  for (const page of PORTAL_PAGES) app.get(page.path, sendPage(page.file));
+  for (const page of PORTAL_PAGES) app.get(page.path, sendPage(page));
 
   app.use('/portal/static', express.static(dir, { index: false, redirect: false, dotfiles: 'ignore' }));
 
@@ -46,5 +49,5 @@ export const portalExtension: ExpressExtension = (app: Express, ctx: AppContext)
     res.status(204).end();
   });
 
-  app.get('/portal/*splat', sendPage('not-found.html', 404));
+  app.get(NOT_FOUND_PAGE.path, sendPage(NOT_FOUND_PAGE, 404));
 };
