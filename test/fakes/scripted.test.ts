@@ -371,7 +371,7 @@ describe('ScriptedServiceClient: driving the domain’s outbound calls on a fake
     const started = clock.now();
     const result = await drive(
       clock,
-      Effect.runPromise(deliver(deps, endpoint('svc'), async () => endpoint('svc'), '/bots/b/messages', '{"type":"x"}', 'dlv-9', false)),
+      deliver(deps, endpoint('svc'), async () => endpoint('svc'), '/bots/b/messages', '{"type":"x"}', 'dlv-9', false),
     );
     expect(result).not.toBe('disabled');
     expect(status(result as Exclude<typeof result, 'disabled'>)).toBe(200);

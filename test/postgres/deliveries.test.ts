@@ -9,8 +9,18 @@ afterAll(() => factory.cleanup());
 const BOT = '00000000-0000-4000-8000-0000000000b1';
 const enqueue = (store: Store, botId: string, tag: string) =>
   store.transaction((tx) =>
-    tx.deliveries.enqueue({ botId, serviceId: 'svc', deliveryId: tag, payload: JSON.stringify({ tag }), createdAt: 0 }),
+    tx.deliveries.enqueue({ botId, serviceId: 'svc', deliveryId: tag, payload: JSON.stringify({ tag }), createdAt: 0 }, 1000),
   );
+
+/** finishes an item as the delivery engine does: as the bot's lease holder, claiming the lease when needed */
+const OWNER = 'consumer';
+const finish = async (store: Store, botId: string, seq: number) => {
+  for (;;) {
+    const until = Date.now() + 60_000;
+    if (await store.transaction((tx) => tx.deliveries.complete(botId, seq, OWNER, until))) return;
+    await store.transaction((tx) => tx.deliveries.claimBots(OWNER, Date.now(), until, 1000));
+  }
+};
 
 /** Queue storage as two instances on one database use it (the storage side of "once, in order, per bot"). */
 const drain = async (store: Store, botId: string): Promise<string[]> => {
@@ -19,7 +29,7 @@ const drain = async (store: Store, botId: string): Promise<string[]> => {
     const item = await store.read((tx) => tx.deliveries.head(botId));
     if (!item) return out;
     out.push(item.deliveryId);
-    await store.transaction((tx) => tx.deliveries.remove(item.seq));
+    await finish(store, botId, item.seq);
   }
 };
 
@@ -33,7 +43,7 @@ describe('delivery queues shared by two instances on PostgreSQL', () => {
     const firstInside = new Promise<void>((r) => (entered = r));
     // instance A enqueues "first" (taking the lower sequence number) and is slow to commit
     const first = a.transaction(async (tx) => {
-      await tx.deliveries.enqueue({ botId: bot, serviceId: 'svc', deliveryId: 'first', payload: '{}', createdAt: 0 });
+      await tx.deliveries.enqueue({ botId: bot, serviceId: 'svc', deliveryId: 'first', payload: '{}', createdAt: 0 }, 1000);
       entered();
       await gate;
     });
@@ -69,7 +79,7 @@ describe('delivery queues shared by two instances on PostgreSQL', () => {
           continue;
         }
         seen.push({ seq: item.seq, tag: item.deliveryId });
-        await a.transaction((tx) => tx.deliveries.remove(item.seq));
+        await finish(a, BOT, item.seq);
       }
     })();
     await Promise.all(producers);

@@ -52,9 +52,11 @@ const MUTANTS: readonly { name: string; wrap: SimulationWrappers; caughtBy: RegE
       store: (store) => {
         let skipped = false;
         return patchRepo('deliveries', (real) => ({
-          remove: async (seq: number) => {
-            if (skipped) return real.remove(seq);
+          complete: async (botId: string, seq: number, owner: string, until: number) => {
+            if (skipped) return real.complete(botId, seq, owner, until);
             skipped = true;
+            // the lease is renewed, the item stays
+            return real.renewLease(botId, owner, until);
           },
         }))(store);
       },

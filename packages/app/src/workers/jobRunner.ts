@@ -33,12 +33,20 @@ export const jobRunnerTask = (ctx: AppContext, steps: Readonly<Record<string, Jo
     wake = undefined;
     w?.();
   };
+  // one gap timer at most: a timer per commit would each wake the next waiter, one claim per commit again
+  let gapTimer = false;
   const nudge = () => {
-    if (!wake) return;
+    if (!wake || gapTimer) return;
     const wait = lastClaimAt + MIN_CLAIM_GAP_MS - deps.clock.now();
     // the waiter stays in `wake`, so stop() can still release it while the gap runs on a (fake) clock
     if (wait <= 0) wakeNow();
-    else void deps.clock.sleep(wait).then(wakeNow);
+    else {
+      gapTimer = true;
+      void deps.clock.sleep(wait).then(() => {
+        gapTimer = false;
+        wakeNow();
+      });
+    }
   };
 
   const giveBack = (job: Job, runAfter: number, error: string | null) =>

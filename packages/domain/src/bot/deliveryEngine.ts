@@ -2,18 +2,20 @@ import { Effect } from 'effect';
 import { call, transactWith } from '../effect/transact.js';
 import type { ConversationHost } from '../ports/ConversationHost.js';
 import type { DeliveryItem } from '../ports/store/DeliveryRepo.js';
+import type { DeliveryTarget } from '../ports/store/ServiceRepo.js';
+import { Slots } from '../shared/Slots.js';
 import type { Deps } from '../platform.js';
 import { admission, onAnswered, onBroken, recordError } from './breaker.js';
-import { endpointOf } from './endpoint.js';
 import type { ServiceHealth } from './health.js';
 import { updateHealth } from './healthStore.js';
 import { MAX_IN_FLIGHT_PER_SERVICE, MAX_ITEM_AGE_MS } from './limits.js';
+import { CompletionWriter, type Completion } from './completions.js';
 import { deliver, outcomeOf } from './outboundCalls.js';
 import { removeBot } from './removeBot.js';
 
 /** lease bookkeeping must not wake the delivery loop that did it */
 const QUIET = { quiet: true, atomicStatements: true } as const;
-/** finishing an item: a conditional lease renewal, then removals; each statement is atomic on its own */
+/** the 'gone' outcome: a conditional lease renewal, then the bot's removal */
 const RELAXED = { atomicStatements: true } as const;
 /** health outcomes gathered before one write (the spec lets counters lag up to 5 s) */
 const HEALTH_GATHER_MS = 100;
@@ -40,11 +42,12 @@ export interface DeliveryEngineOptions {
 /**
  * Delivers queued events (external-service-api.md §3): one item at a time per bot in commit order (a lease in
  * the store makes one instance the bot's only sender), bots in parallel, at most 16 requests in flight per service
- * per instance, retries as a schedule, outcomes and breaker state written back in one transaction per item.
+ * per instance, retries as a schedule. Finished items are recorded by group commit (CompletionWriter) and
+ * health outcomes are gathered per service, so neither costs a transaction per item.
  */
 export class DeliveryEngine {
   private readonly active = new Map<string, Promise<void>>();
-  private readonly serviceSlots = new Map<string, Effect.Semaphore>();
+  private readonly serviceSlots = new Map<string, Slots>();
   private readonly probing = new Set<string>();
   private readonly leaseMs: number;
   private readonly claimBatch: number;
@@ -52,6 +55,7 @@ export class DeliveryEngine {
   private readonly pendingHealth = new Map<string, ((h: ServiceHealth) => ServiceHealth)[]>();
   private flushing: Promise<void> | undefined;
   private flushScheduled = false;
+  private readonly completions: CompletionWriter;
 
   constructor(
     private readonly deps: Deps,
@@ -60,6 +64,7 @@ export class DeliveryEngine {
   ) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.claimBatch = options.claimBatch ?? 100;
+    this.completions = new CompletionWriter(deps.store, deps.clock, options.owner, this.leaseMs, HEAD_BATCH);
   }
 
   /** number of bots being worked on by this instance */
@@ -77,8 +82,11 @@ export class DeliveryEngine {
     );
     let started = 0;
     for (const botId of claimed) {
-      if (this.active.has(botId)) continue;
-      const run = this.drainBot(botId).finally(() => this.active.delete(botId));
+      // a worker that has just given the lease back may still be finishing: the new lease is drained after it
+      const previous = this.active.get(botId);
+      const run: Promise<void> = (previous ? previous.then(() => this.drainBot(botId)) : this.drainBot(botId)).finally(() => {
+        if (this.active.get(botId) === run) this.active.delete(botId);
+      });
       this.active.set(botId, run);
       started++;
     }
@@ -98,10 +106,10 @@ export class DeliveryEngine {
     await this.flushHealth();
   }
 
-  private slots(serviceId: string): Effect.Semaphore {
+  private slots(serviceId: string): Slots {
     let s = this.serviceSlots.get(serviceId);
     if (!s) {
-      s = Effect.unsafeMakeSemaphore(MAX_IN_FLIGHT_PER_SERVICE);
+      s = new Slots(MAX_IN_FLIGHT_PER_SERVICE);
       this.serviceSlots.set(serviceId, s);
     }
     return s;
@@ -109,26 +117,32 @@ export class DeliveryEngine {
 
   private async drainBot(botId: string): Promise<void> {
     const { deps, options } = this;
+    const release = () => deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET);
     try {
+      let { items, target } = await deps.store.read(async (tx) => {
+        const items = await tx.deliveries.heads(botId, HEAD_BATCH);
+        return { items, target: items[0] && (await tx.services.deliveryTarget(items[0].serviceId)) };
+      });
+      if (items.length === 0) return await release();
       for (;;) {
-        if (this.stopped) return;
-        const items = await deps.store.read((tx) => tx.deliveries.heads(botId, HEAD_BATCH));
-        if (items.length === 0) {
-          await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET);
-          return;
-        }
-        for (const item of items) {
+        for (let i = 0; i < items.length; i++) {
           if (this.stopped) return;
-          // each finished item renews the lease; a lost lease means another instance owns the bot now
-          if (!(await Effect.runPromise(this.handle(item)))) {
-            await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET);
-            return;
+          const last = i === items.length - 1;
+          // the last item in hand also fetches the next ones (and gives the lease back when there are none)
+          const done = await this.handle(items[i]!, target, last);
+          // a lost lease leaves the rest to the new owner; a gone bot is removed
+          if (!done) return await release();
+          target = done.target;
+          if (last) {
+            if (!done.next || done.next.length === 0) return;
+            items = done.next;
+            break;
           }
         }
       }
     } catch (e) {
       deps.logger.error({ botId, err: e instanceof Error ? e.message : String(e) }, 'delivery worker fault');
-      await deps.store.transaction((tx) => tx.deliveries.releaseLease(botId, options.owner), QUIET).catch(() => undefined);
+      await release().catch(() => undefined);
     }
   }
 
@@ -189,79 +203,87 @@ export class DeliveryEngine {
     while (this.flushing || this.pendingHealth.size > 0) await (this.flushing ?? this.startFlush());
   }
 
-  /** Records an item's outcome; false when the bot's lease was lost (the item is left to the new owner). */
-  private finish(item: DeliveryItem, outcome: FinalOutcome, health: (h: ServiceHealth) => ServiceHealth, seconds?: number) {
-    const self = this;
+  /** Records an item's outcome; undefined when the worker must stop (lease lost, or the bot is gone). */
+  private async finish(
+    item: DeliveryItem,
+    outcome: FinalOutcome,
+    health: (h: ServiceHealth) => ServiceHealth,
+    wantNext: boolean,
+    seconds?: number,
+  ): Promise<Completion | undefined> {
     const { deps, host, options, leaseMs } = this;
-    return Effect.gen(function* () {
-      const kept = yield* transactWith(deps.store, RELAXED, (tx) =>
-        Effect.gen(function* () {
-          // an instance that lost the bot's lease (it ran out during a slow call) leaves the item to the new owner
-          if (!(yield* call(() => tx.deliveries.renewLease(item.botId, options.owner, deps.clock.now() + leaseMs)))) return false;
-          yield* call(() => tx.deliveries.remove(item.seq));
-          if (outcome === 'gone') {
+    if (outcome === 'gone') {
+      const kept = await Effect.runPromise(
+        transactWith(deps.store, RELAXED, (tx) =>
+          Effect.gen(function* () {
+            // an instance that lost the bot's lease (it ran out during a slow call) leaves the item to the new owner
+            if (!(yield* call(() => tx.deliveries.complete(item.botId, item.seq, options.owner, deps.clock.now() + leaseMs)))) return false;
             const bot = yield* call(() => tx.bots.get(item.botId));
             // a bot removed meanwhile (its final event was queued) is still gone: nothing more is sent to it
             if (bot && bot.state === 'live') yield* removeBot(host, tx, bot, bot.id, 'orphan');
             else yield* call(() => tx.deliveries.discardAll(item.botId));
-          }
-          return true;
-        }),
-      ).pipe(Effect.orDie);
-      if (!kept) return false;
-      self.recordHealth(item.serviceId, health);
-      options.observer?.item(outcome, item.serviceId, seconds);
-      return outcome !== 'gone';
-    });
+            return true;
+          }),
+        ).pipe(Effect.orDie),
+      );
+      if (kept) this.recorded(item, outcome, health, seconds);
+      return undefined;
+    }
+    const done = await this.completions.complete(item, wantNext);
+    if (!done.kept) return undefined;
+    this.recorded(item, outcome, health, seconds);
+    return done;
   }
 
-  private handle(item: DeliveryItem): Effect.Effect<boolean> {
-    const self = this;
+  private recorded(item: DeliveryItem, outcome: FinalOutcome, health: (h: ServiceHealth) => ServiceHealth, seconds?: number) {
+    this.recordHealth(item.serviceId, health);
+    this.options.observer?.item(outcome, item.serviceId, seconds);
+  }
+
+  /** Sends one item (or drops it) and records the outcome. */
+  private async handle(item: DeliveryItem, target: DeliveryTarget | undefined, wantNext: boolean): Promise<Completion | undefined> {
     const { deps } = this;
-    return Effect.gen(function* () {
-      const now = deps.clock.now();
-      const { service, health } = yield* Effect.promise(() =>
-        deps.store.read(async (tx) => ({
-          service: await tx.services.get(item.serviceId),
-          health: await tx.services.getHealth(item.serviceId),
-        })),
-      );
-      const drop = (h: ServiceHealth) => ({ ...h, dropped: h.dropped + 1 });
-      if (!service || service.state !== 'enabled' || now - item.createdAt > MAX_ITEM_AGE_MS)
-        return yield* self.finish(item, 'dropped', drop);
-      let mode = health ? admission(health, now) : 'send';
-      if (mode === 'probe' && self.probing.has(service.id)) mode = 'drop';
-      if (mode === 'drop') return yield* self.finish(item, 'dropped', drop);
-      const probe = mode === 'probe';
-      if (probe) self.probing.add(service.id);
-      const t0 = performance.now();
-      // every retry re-reads the service: a rotated token, a new URL or keys apply at once; a disabled service stops
-      const current = () =>
-        deps.store.read(async (tx) => {
-          const now = await tx.services.get(item.serviceId);
-          return now && now.state === 'enabled' ? endpointOf(now) : undefined;
-        });
-      const result = yield* self
-        .slots(service.id)
-        .withPermits(1)(deliver(deps, endpointOf(service), current, `/bots/${item.botId}/messages`, item.payload, item.deliveryId, probe))
-        .pipe(Effect.ensuring(Effect.sync(() => probe && self.probing.delete(service.id))));
-      if (result === 'disabled') return yield* self.finish(item, 'dropped', drop);
-      const seconds = (performance.now() - t0) / 1000;
-      const outcome = outcomeOf(result);
-      const at = deps.clock.now();
-      if (outcome.kind === 'delivered')
-        return yield* self.finish(item, 'delivered', (h) => ({ ...onAnswered(h), delivered: h.delivered + 1, lastSuccessAt: at }), seconds);
-      if (outcome.kind === 'gone') return yield* self.finish(item, 'gone', (h) => ({ ...onAnswered(h), gone: h.gone + 1 }), seconds);
-      if (!result.ok) deps.logger.warn({ serviceId: service.id, botId: item.botId, cause: result.cause, detail: result.detail }, 'delivery failed');
-      return yield* self.finish(
-        item,
-        'failed',
-        (h) => {
-          const b = outcome.broken ? onBroken(h, probe ? 'probe' : 'delivery', at) : onAnswered(h);
-          return recordError({ ...b, failed: h.failed + 1 }, outcome.cause, at);
-        },
-        seconds,
-      );
-    });
+    const now = deps.clock.now();
+    const drop = (h: ServiceHealth) => ({ ...h, dropped: h.dropped + 1 });
+    if (!target || target.state !== 'enabled' || now - item.createdAt > MAX_ITEM_AGE_MS) return this.finish(item, 'dropped', drop, wantNext);
+    const serviceId = item.serviceId;
+    let mode = target.health ? admission(target.health, now) : 'send';
+    if (mode === 'probe' && this.probing.has(serviceId)) mode = 'drop';
+    if (mode === 'drop') return this.finish(item, 'dropped', drop, wantNext);
+    const probe = mode === 'probe';
+    if (probe) this.probing.add(serviceId);
+    const t0 = performance.now();
+    // every retry re-reads the service: a rotated token, a new URL or keys apply at once; a disabled service stops
+    const current = () =>
+      deps.store.read(async (tx) => {
+        const now = await tx.services.deliveryTarget(serviceId);
+        return now && now.state === 'enabled' ? now.endpoint : undefined;
+      });
+    const free = await this.slots(serviceId).acquire();
+    let result;
+    try {
+      result = await deliver(deps, target.endpoint, current, `/bots/${item.botId}/messages`, item.payload, item.deliveryId, probe);
+    } finally {
+      free();
+      if (probe) this.probing.delete(serviceId);
+    }
+    if (result === 'disabled') return this.finish(item, 'dropped', drop, wantNext);
+    const seconds = (performance.now() - t0) / 1000;
+    const outcome = outcomeOf(result);
+    const at = deps.clock.now();
+    if (outcome.kind === 'delivered')
+      return this.finish(item, 'delivered', (h) => ({ ...onAnswered(h), delivered: h.delivered + 1, lastSuccessAt: at }), wantNext, seconds);
+    if (outcome.kind === 'gone') return this.finish(item, 'gone', (h) => ({ ...onAnswered(h), gone: h.gone + 1 }), wantNext, seconds);
+    if (!result.ok) deps.logger.warn({ serviceId, botId: item.botId, cause: result.cause, detail: result.detail }, 'delivery failed');
+    return this.finish(
+      item,
+      'failed',
+      (h) => {
+        const b = outcome.broken ? onBroken(h, probe ? 'probe' : 'delivery', at) : onAnswered(h);
+        return recordError({ ...b, failed: h.failed + 1 }, outcome.cause, at);
+      },
+      wantNext,
+      seconds,
+    );
   }
 }

@@ -14,19 +14,20 @@ export const enqueueForBot = (deps: Deps, tx: Tx, botId: string, event: Conversa
   Effect.gen(function* () {
     const bot = yield* call(() => tx.bots.get(botId));
     if (!bot || bot.state !== 'live') return;
-    const service = yield* call(() => tx.services.get(bot.serviceId));
-    const pending = yield* call(() => tx.deliveries.countPending(botId));
-    if (!service || service.state !== 'enabled' || pending >= MAX_PENDING_PER_BOT) {
-      yield* updateHealth(tx, bot.serviceId, (h) => ({ ...h, dropped: h.dropped + 1 }));
-      return;
-    }
-    yield* call(() =>
-      tx.deliveries.enqueue({
-        botId,
-        serviceId: bot.serviceId,
-        deliveryId: deps.random.uuidV4(),
-        payload: JSON.stringify(event),
-        createdAt: deps.clock.now(),
-      }),
-    );
+    const state = yield* call(() => tx.services.stateOf(bot.serviceId));
+    const queued =
+      state === 'enabled' &&
+      (yield* call(() =>
+        tx.deliveries.enqueue(
+          {
+            botId,
+            serviceId: bot.serviceId,
+            deliveryId: deps.random.uuidV4(),
+            payload: JSON.stringify(event),
+            createdAt: deps.clock.now(),
+          },
+          MAX_PENDING_PER_BOT,
+        ),
+      ));
+    if (!queued) yield* updateHealth(tx, bot.serviceId, (h) => ({ ...h, dropped: h.dropped + 1 }));
   });

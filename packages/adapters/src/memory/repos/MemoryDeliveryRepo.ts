@@ -17,9 +17,11 @@ export class MemoryDeliveryRepo implements DeliveryRepo {
   private ofBot(botId: string) {
     return [...this.items.values()].filter((i) => i.botId === botId).sort((a, b) => a.seq - b.seq);
   }
-  async enqueue(item: Omit<DeliveryItem, 'seq'>) {
+  async enqueue(item: Omit<DeliveryItem, 'seq'>, maxPending: number) {
+    if (this.ofBot(item.botId).length >= maxPending) return false;
     const seq = this.t.next('deliveries');
     this.items.set(String(seq), { ...item, seq });
+    return true;
   }
   async countPending(botId: string) {
     return this.ofBot(botId).length;
@@ -33,8 +35,10 @@ export class MemoryDeliveryRepo implements DeliveryRepo {
       .slice(0, limit)
       .map((i) => ({ ...i }));
   }
-  async remove(seq: number) {
+  async complete(botId: string, seq: number, owner: string, until: number) {
+    if (!(await this.renewLease(botId, owner, until))) return false;
     this.items.delete(String(seq));
+    return true;
   }
   async discardAll(botId: string) {
     const mine = this.ofBot(botId);

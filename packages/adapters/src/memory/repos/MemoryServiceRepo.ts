@@ -1,5 +1,7 @@
 import {
   compareSortKeys,
+  endpointOf,
+  type DeliveryTarget,
   type DirectorySearch,
   type ServiceHealth,
   type ServiceRecord,
@@ -48,6 +50,16 @@ export class MemoryServiceRepo implements ServiceRepo {
   async get(id: string) {
     const s = this.services.get(id);
     return s ? copy(s) : undefined;
+  }
+
+  async stateOf(id: string) {
+    return this.services.get(id)?.state;
+  }
+
+  async deliveryTarget(id: string): Promise<DeliveryTarget | undefined> {
+    const s = this.services.get(id);
+    if (!s) return undefined;
+    return { state: s.state, endpoint: endpointOf(copy(s)), health: await this.getHealth(id) };
   }
 
   async put(s: ServiceRecord) {

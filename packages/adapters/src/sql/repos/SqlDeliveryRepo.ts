@@ -22,7 +22,14 @@ const toItem = (r: Row): DeliveryItem => ({
 export class SqlDeliveryRepo implements DeliveryRepo {
   constructor(private readonly db: SqlExecutor) {}
 
-  async enqueue(i: Omit<DeliveryItem, 'seq'>): Promise<void> {
+  async enqueue(i: Omit<DeliveryItem, 'seq'>, maxPending: number): Promise<boolean> {
+    // the queue row counts first: a full queue leaves the upsert without effect, and then nothing is inserted
+    const counted = await this.db.run(
+      `INSERT INTO delivery_queues (bot_id, pending, owner, lease_until) VALUES (?, 1, NULL, 0)
+       ON CONFLICT (bot_id) DO UPDATE SET pending = delivery_queues.pending + 1 WHERE delivery_queues.pending < ?`,
+      [i.botId, maxPending],
+    );
+    if (counted === 0) return false;
     await this.db.run('INSERT INTO deliveries (bot_id, service_id, delivery_id, payload, created_at) VALUES (?, ?, ?, ?, ?)', [
       i.botId,
       i.serviceId,
@@ -30,11 +37,7 @@ export class SqlDeliveryRepo implements DeliveryRepo {
       i.payload,
       i.createdAt,
     ]);
-    await this.db.run(
-      `INSERT INTO delivery_queues (bot_id, pending, owner, lease_until) VALUES (?, 1, NULL, 0)
-       ON CONFLICT (bot_id) DO UPDATE SET pending = delivery_queues.pending + 1`,
-      [i.botId],
-    );
+    return true;
   }
 
   async countPending(botId: string): Promise<number> {
@@ -51,11 +54,17 @@ export class SqlDeliveryRepo implements DeliveryRepo {
     return (await this.db.all<Row>('SELECT * FROM deliveries WHERE bot_id = ? ORDER BY seq LIMIT ?', [botId, limit])).map(toItem);
   }
 
-  async remove(seq: number): Promise<void> {
-    const r = await this.db.get<{ bot_id: string }>('SELECT bot_id FROM deliveries WHERE seq = ?', [seq]);
-    if (!r) return;
+  async complete(botId: string, seq: number, owner: string, until: number): Promise<boolean> {
+    // the lease row is updated (and, on PostgreSQL, locked) first, so the delete below cannot race a new owner
+    const held = await this.db.run(
+      `UPDATE delivery_queues SET lease_until = ?,
+         pending = CASE WHEN pending > 0 AND EXISTS (SELECT 1 FROM deliveries WHERE seq = ?) THEN pending - 1 ELSE pending END
+       WHERE bot_id = ? AND owner = ?`,
+      [until, seq, botId, owner],
+    );
+    if (held === 0) return false;
     await this.db.run('DELETE FROM deliveries WHERE seq = ?', [seq]);
-    await this.db.run('UPDATE delivery_queues SET pending = pending - 1 WHERE bot_id = ? AND pending > 0', [r.bot_id]);
+    return true;
   }
 
   async discardAll(botId: string): Promise<number> {

@@ -1,5 +1,6 @@
 import {
   prefixUpperBound,
+  type DeliveryTarget,
   type DirectorySearch,
   type ServiceHealth,
   type ServiceRecord,
@@ -12,6 +13,7 @@ import {
   compareSortKeys,
 } from '@spp/domain';
 import type { SqlExecutor } from '../SqlDriver.js';
+import { pinnedKeysOf } from './pinnedKeys.js';
 import { healthFromRow, SERVICE_COLUMNS, serviceColumnsOf, serviceFromRow, serviceToParams, type HealthRow, type ServiceRow } from './serviceRows.js';
 
 /**
@@ -46,6 +48,30 @@ export class SqlServiceRepo implements ServiceRepo {
   async get(id: string): Promise<ServiceRecord | undefined> {
     const r = await this.db.get<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM services WHERE id = ?`, [id]);
     return r ? serviceFromRow(r) : undefined;
+  }
+
+  async stateOf(id: string): Promise<ServiceState | undefined> {
+    return (await this.db.get<{ state: ServiceState }>('SELECT state FROM services WHERE id = ?', [id]))?.state;
+  }
+
+  async deliveryTarget(id: string): Promise<DeliveryTarget | undefined> {
+    const r = await this.db.get<Pick<ServiceRow, 'state' | 'base_url' | 'auth_tokens' | 'public_keys'> & Partial<HealthRow>>(
+      `SELECT s.state, s.base_url, s.auth_tokens, s.public_keys, h.consecutive_failures, h.delivered, h.failed, h.gone,
+         h.dropped, h.last_error, h.last_error_at, h.last_success_at, h.penalised, h.probe_at, h.backoff_ms
+       FROM services s LEFT JOIN service_health h ON h.service_id = s.id WHERE s.id = ?`,
+      [id],
+    );
+    if (!r) return undefined;
+    return {
+      state: r.state as ServiceState,
+      endpoint: {
+        serviceId: id,
+        baseUrl: r.base_url,
+        pinnedKeys: pinnedKeysOf(r.public_keys),
+        authToken: (JSON.parse(r.auth_tokens) as string[])[0] ?? '',
+      },
+      health: r.consecutive_failures === undefined || r.consecutive_failures === null ? undefined : healthFromRow(r as HealthRow),
+    };
   }
 
   async put(s: ServiceRecord): Promise<void> {

@@ -13,13 +13,18 @@ export interface DeliveryItem {
 }
 
 export interface DeliveryRepo {
-  enqueue(item: Omit<DeliveryItem, 'seq'>): Promise<void>;
+  /** queues `item` unless its bot already has `maxPending` items pending; false (nothing stored) when full */
+  enqueue(item: Omit<DeliveryItem, 'seq'>, maxPending: number): Promise<boolean>;
   countPending(botId: string): Promise<number>;
   /** oldest pending item of a bot */
   head(botId: string): Promise<DeliveryItem | undefined>;
   /** the oldest `limit` pending items of a bot, in order */
   heads(botId: string, limit: number): Promise<DeliveryItem[]>;
-  remove(seq: number): Promise<void>;
+  /**
+   * Finishes item `seq` of `botId` for the lease holder: removes it and extends the lease to `until`. False, and
+   * nothing changed, when `owner` no longer holds the lease (the item is left to the new owner).
+   */
+  complete(botId: string, seq: number, owner: string, until: number): Promise<boolean>;
   /** discards every pending item of a bot; returns how many */
   discardAll(botId: string): Promise<number>;
   /**

@@ -1,6 +1,15 @@
 import type { ServiceHealth } from '../../bot/health.js';
 import type { ServiceRecord, ServiceState } from '../../service/model.js';
 import type { ServiceTag } from '../../service/tags.js';
+import type { ServiceEndpoint } from '../ServiceClient.js';
+
+/** What one event delivery reads of its service, in one lookup: whether to send, where, and the breaker. */
+export interface DeliveryTarget {
+  readonly state: ServiceState;
+  readonly endpoint: ServiceEndpoint;
+  /** undefined when none was stored */
+  readonly health: ServiceHealth | undefined;
+}
 
 /** A position in a (nameKey, id)-ordered list: results start strictly after it. */
 export interface SortKey {
@@ -34,6 +43,10 @@ export interface WhitelistSearch {
  */
 export interface ServiceRepo {
   get(id: string): Promise<ServiceRecord | undefined>;
+  /** the state alone (every queued event checks it) */
+  stateOf(id: string): Promise<ServiceState | undefined>;
+  /** read before every delivery attempt, so it is narrower than `get` */
+  deliveryTarget(id: string): Promise<DeliveryTarget | undefined>;
   /** insert or replace */
   put(service: ServiceRecord): Promise<void>;
   /** removes the service row and everything keyed by it (tag index, health, whitelist rows) */
