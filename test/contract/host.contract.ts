@@ -63,7 +63,7 @@ const entry = (userId: string, over: Partial<Omit<NotificationRow, 'seq'>> = {})
 });
 
 /** The storage contract of the built-in host's repositories; run against every store kind (the factory closes them). */
-export const hostContract = (name: string, makeStore: () => Promise<Store>) =>
+export const hostContract = (name: string, makeStore: () => Promise<Store>, makeShared?: () => Promise<[Store, Store]>) =>
   describe(`host repositories (${name})`, () => {
     let store: Store;
     beforeAll(async () => {
@@ -211,6 +211,59 @@ export const hostContract = (name: string, makeStore: () => Promise<Store>) =>
         expect(await t.conversations.listIdsByTeam(team)).toEqual([older.id]);
       });
     });
+
+    it('lists members as they are now after every change, including a rolled-back one', async () => {
+      const c = convRow();
+      const [u1, u2, u3] = [id(), id(), id()];
+      const members = () => store.read(async (t) => (await t.conversations.listMembers(c.id)).map((m) => m.userId));
+      await tx(async (t) => {
+        await t.conversations.insert(c);
+        await t.conversations.addMember({ convId: c.id, userId: u1, role: 'wire_admin', service: null });
+      });
+      expect(await members()).toEqual([u1]);
+      // read twice (a cached list may be used), then changed
+      expect(await members()).toEqual([u1]);
+      await tx((t) => t.conversations.addMember({ convId: c.id, userId: u2, role: 'wire_member', service: null }));
+      expect(await members()).toEqual([u1, u2]);
+      // a change that rolls back, after the transaction itself saw it
+      await expect(
+        tx(async (t) => {
+          await t.conversations.addMember({ convId: c.id, userId: u3, role: 'wire_member', service: null });
+          expect((await t.conversations.listMembers(c.id)).map((m) => m.userId)).toEqual([u1, u2, u3]);
+          await t.conversations.removeMember(c.id, u1);
+          expect((await t.conversations.listMembers(c.id)).map((m) => m.userId)).toEqual([u2, u3]);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await members()).toEqual([u1, u2]);
+      await tx((t) => t.conversations.removeMember(c.id, u1));
+      expect(await members()).toEqual([u2]);
+      // a caller may change the list it got without changing what the next caller gets
+      await store.read(async (t) => {
+        (await t.conversations.listMembers(c.id)).push({ convId: c.id, userId: u3, role: 'x', service: null });
+      });
+      expect(await members()).toEqual([u2]);
+    });
+
+    if (makeShared)
+      it('lists members changed through another instance sharing the database', async () => {
+        const [a, b] = await makeShared();
+        const c = convRow();
+        const [u1, u2] = [id(), id()];
+        const membersVia = (s: Store) => s.read(async (t) => (await t.conversations.listMembers(c.id)).map((m) => m.userId));
+        await a.transaction(async (t) => {
+          await t.conversations.insert(c);
+          await t.conversations.addMember({ convId: c.id, userId: u1, role: 'wire_admin', service: null });
+        });
+        expect(await membersVia(a)).toEqual([u1]);
+        expect(await membersVia(b)).toEqual([u1]);
+        await b.transaction((t) => t.conversations.addMember({ convId: c.id, userId: u2, role: 'wire_member', service: null }));
+        expect(await membersVia(a)).toEqual([u1, u2]);
+        await b.transaction((t) => t.conversations.removeMember(c.id, u1));
+        expect(await membersVia(a)).toEqual([u2]);
+        await b.transaction((t) => t.conversations.delete(c.id));
+        expect(await membersVia(a)).toEqual([]);
+      });
 
     it('keeps per-user notification streams in append order, with client filter, age limit and purge', async () => {
       const [u, v] = [id(), id()];

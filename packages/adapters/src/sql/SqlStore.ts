@@ -13,8 +13,9 @@ import { SqlClientRepo } from './repos/SqlClientRepo.js';
 import { SqlTeamRepo } from './repos/SqlTeamRepo.js';
 import { SqlConversationRepo } from './repos/SqlConversationRepo.js';
 import { SqlNotificationRepo } from './repos/SqlNotificationRepo.js';
+import { MemberListCache } from './repos/memberLists.js';
 
-const makeTx = (ex: SqlExecutor): Tx => ({
+const makeTx = (ex: SqlExecutor, memberLists: MemberListCache): Tx => ({
   providers: new SqlProviderRepo(ex),
   codes: new SqlCodeRepo(ex),
   rateLimits: new SqlRateLimitRepo(ex),
@@ -26,7 +27,7 @@ const makeTx = (ex: SqlExecutor): Tx => ({
   users: new SqlUserRepo(ex),
   clients: new SqlClientRepo(ex),
   teams: new SqlTeamRepo(ex),
-  conversations: new SqlConversationRepo(ex),
+  conversations: new SqlConversationRepo(ex, memberLists),
   notifications: new SqlNotificationRepo(ex),
 });
 
@@ -38,9 +39,10 @@ export class SqlStore implements Store {
   ) {}
 
   private readonly listeners = new Set<() => void>();
+  private readonly memberLists = new MemberListCache();
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { readonly quiet?: boolean; readonly atomicStatements?: boolean }): Promise<T> {
-    const out = await this.driver.transaction((ex) => fn(makeTx(ex)), { atomicStatements: options?.atomicStatements ?? false });
+    const out = await this.driver.transaction((ex) => fn(makeTx(ex, this.memberLists)), { atomicStatements: options?.atomicStatements ?? false });
     if (!options?.quiet) for (const l of this.listeners) l();
     return out;
   }
@@ -51,7 +53,7 @@ export class SqlStore implements Store {
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.driver.read((ex) => fn(makeTx(ex)));
+    return this.driver.read((ex) => fn(makeTx(ex, this.memberLists)));
   }
 
   ping(): Promise<boolean> {

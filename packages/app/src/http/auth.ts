@@ -1,6 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { fail, familyTokenType, pathFamily, verifyToken, type DomainError, type TokenSigner } from '@spp/domain';
 import type { Auth } from './types.js';
+import { readCookie } from './cookies.js';
 
 export interface AuthInput {
   readonly method: string;
@@ -10,14 +11,6 @@ export interface AuthInput {
   readonly cookieHeader: string | undefined;
 }
 
-const cookieValue = (header: string | undefined, name: string): string | undefined => {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-};
 
 /** constant-time equality of two secrets of any length */
 export const secretEquals = (a: string, b: string): boolean =>
@@ -47,7 +40,7 @@ export const authenticate = (
     if (typeof t !== 'string') return t;
     token = t;
   } else if (input.queryToken !== undefined) token = input.queryToken;
-  else if (family === 'provider') token = cookieValue(input.cookieHeader, 'zprovider');
+  else if (family === 'provider') token = readCookie(input.cookieHeader, 'zprovider');
   if (token === undefined || token === '') return fail('missing-auth', 'Missing authentication.');
 
   const claims = verifyToken(signer, token, nowMs);

@@ -1,8 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Random } from '@spp/domain';
-import { secretEquals } from '../http/auth.js';
-import { normalisePath } from '../http/dispatch.js';
 import { readCookie, serializeCookie } from './cookies.js';
+import { secretEquals } from './auth.js';
+import { normalisePath } from './dispatch.js';
 
 export const CSRF_COOKIE = 'portal_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -23,7 +23,7 @@ export const csrfCookie = (token: string, secure: boolean): string =>
   serializeCookie(CSRF_COOKIE, token, { path: '/', httpOnly: false, secure });
 
 /** true when the X-CSRF-Token header matches the portal_csrf cookie */
-export const csrfHeaderMatches = (req: Request): boolean => {
+export const csrfHeaderMatches = (req: IncomingMessage): boolean => {
   const cookie = readCookie(req.headers.cookie, CSRF_COOKIE);
   const header = req.headers[CSRF_HEADER];
   if (cookie === undefined || !TOKEN_SHAPE.test(cookie) || typeof header !== 'string') return false;
@@ -35,7 +35,7 @@ export const csrfHeaderMatches = (req: Request): boolean => {
  * `Sec-Fetch-Site`) or the portal's own cookie. Scripts that keep `zprovider` in a cookie jar (which the spec allows)
  * send neither and are not CSRF targets: a forged request needs a victim's browser.
  */
-const fromBrowser = (req: Request): boolean =>
+const fromBrowser = (req: IncomingMessage): boolean =>
   req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined || readCookie(req.headers.cookie, CSRF_COOKIE) !== undefined;
 
 const hasQueryToken = (url: string): boolean => {
@@ -47,34 +47,26 @@ const hasQueryToken = (url: string): boolean => {
 };
 
 /** Would the dispatcher authenticate this request with the `zprovider` cookie? (README "Tokens": header, then query, then cookie.) */
-const cookieAuthenticated = (req: Request): boolean => {
+const cookieAuthenticated = (req: IncomingMessage): boolean => {
   if (req.headers.authorization !== undefined) return false;
-  if (hasQueryToken(req.originalUrl)) return false;
+  if (hasQueryToken(req.url ?? '/')) return false;
   return readCookie(req.headers.cookie, PROVIDER_COOKIE) !== undefined;
 };
 
-const isProviderPath = (rawPath: string): boolean => {
-  const p = normalisePath(rawPath);
+const isProviderPath = (rawUrl: string): boolean => {
+  const q = rawUrl.indexOf('?');
+  const p = normalisePath(q === -1 ? rawUrl : rawUrl.slice(0, q));
   return p !== undefined && (p === '/provider' || p.startsWith('/provider/'));
 };
 
 /**
  * Defence in depth on top of SameSite=Strict and JSON-only bodies: a state-changing, cookie-authenticated request
- * to `/provider...` from a browser must echo the portal_csrf cookie in X-CSRF-Token. Runs before the dispatcher and
- * never looks at the business route; Bearer-authenticated calls pass untouched.
+ * to `/provider...` from a browser must echo the portal_csrf cookie in X-CSRF-Token. Checked before the dispatcher,
+ * never looking at the business route; Bearer-authenticated calls pass untouched. True when the request is refused.
  */
-export const csrfGuard =
-  (onRefuse: (req: Request) => void) =>
-  (req: Request, res: Response, next: NextFunction): void => {
-    if (!STATE_CHANGING.has(req.method) || !isProviderPath(req.path) || !cookieAuthenticated(req) || !fromBrowser(req)) {
-      next();
-      return;
-    }
-    if (csrfHeaderMatches(req)) {
-      next();
-      return;
-    }
-    onRefuse(req);
-    req.resume();
-    res.status(403).type('application/json; charset=utf-8').send(JSON.stringify(CSRF_REFUSAL));
-  };
+export const csrfRefused = (req: IncomingMessage): boolean =>
+  STATE_CHANGING.has(req.method ?? '') &&
+  isProviderPath(req.url ?? '/') &&
+  cookieAuthenticated(req) &&
+  fromBrowser(req) &&
+  !csrfHeaderMatches(req);

@@ -8,33 +8,7 @@ import { isJsonContentType, parseJsonTolerant, readBody } from './jsonBody.js';
 import type { AppContext, HttpResult, RouteDef } from './types.js';
 import { zodMessage } from './validation.js';
 import { RawText } from './routes/metaRoutes.js';
-
-interface Compiled {
-  readonly def: RouteDef;
-  readonly regex: RegExp;
-  readonly names: string[];
-  /** the pattern, used as the metrics label */
-  readonly pattern: string;
-}
-
-const compile = (def: RouteDef): Compiled => {
-  const names: string[] = [];
-  const source = def.path
-    .split('/')
-    .map((seg) => {
-      if (seg.startsWith('*')) {
-        names.push(seg.slice(1));
-        return '(.*)';
-      }
-      if (seg.startsWith(':')) {
-        names.push(seg.slice(1));
-        return '([^/]+)';
-      }
-      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  return { def, regex: new RegExp(`^${source}$`), names, pattern: def.path };
-};
+import { RouteTable } from './routeTable.js';
 
 /**
  * `/v7/provider/` → `/provider`: one version prefix and one trailing slash are ignored. `/i/...` routes take no
@@ -139,9 +113,9 @@ const queryOf = (url: URL): Record<string, string | string[]> => {
  * body (415/413/400) → the route's own checks. Any unexpected fault is a 500 `internal-error` without details.
  */
 export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => {
-  const routes = defs.filter((d) => !d.internalApi || ctx.config.internalApi).map(compile);
+  const routes = new RouteTable(defs.filter((d) => !d.internalApi || ctx.config.internalApi));
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
     let routeLabel = 'unmatched';
     let result: HttpResult;
@@ -156,18 +130,9 @@ export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => 
       if (path === undefined) throw fail('not-found', 'Not found.');
       if ((path === '/i' || path.startsWith('/i/')) && !ctx.config.adminToken) throw fail('not-found', 'Not found.');
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-      let match: { r: Compiled; m: RegExpExecArray } | undefined;
-      let pathKnown = false;
-      for (const r of routes) {
-        const m = r.regex.exec(path);
-        if (!m) continue;
-        pathKnown = true;
-        if (r.def.method === method) {
-          match = { r, m };
-          break;
-        }
-      }
-      if (!match) throw pathKnown ? fail('method-not-allowed', 'Method not allowed.') : fail('not-found', 'Not found.');
+      const found = routes.find(method, path);
+      if (!found.route) throw found.pathKnown ? fail('method-not-allowed', 'Method not allowed.') : fail('not-found', 'Not found.');
+      const match = { r: found.route, m: found.groups! };
       routeLabel = match.r.pattern;
 
       const q = queryOf(url);
@@ -228,4 +193,14 @@ export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => 
     ctx.metrics.observeRequest(routeLabel, result.status, seconds);
     ctx.logger.info({ method: req.method, route: routeLabel, status: result.status, ms: Math.round(seconds * 1000) }, 'request');
   };
+
+  /** Is this request target one of the API's paths (any method)? Such requests never need Express. */
+  const owns = (rawUrl: string | undefined): boolean => {
+    const url = rawUrl ?? '/';
+    const q = url.indexOf('?');
+    const path = normalisePath(q === -1 ? url : url.slice(0, q));
+    return path !== undefined && routes.has(path);
+  };
+
+  return Object.assign(dispatch, { owns });
 };

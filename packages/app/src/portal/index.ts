@@ -1,3 +1,3 @@
 export { portalExtension } from './portalExtension.js';
 export { PORTAL_CSP } from './headers.js';
-export { CSRF_COOKIE, CSRF_REFUSAL } from './csrf.js';
+export { CSRF_COOKIE, CSRF_REFUSAL } from '../http/csrf.js';

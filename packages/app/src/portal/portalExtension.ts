@@ -1,8 +1,8 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { ExpressExtension } from '../http/createHttpApp.js';
 import type { AppContext } from '../http/types.js';
-import { serializeCookie } from './cookies.js';
-import { CSRF_REFUSAL, csrfCookie, csrfGuard, csrfHeaderMatches, hasValidCsrfCookie, newCsrfToken } from './csrf.js';
+import { serializeCookie } from '../http/cookies.js';
+import { CSRF_REFUSAL, csrfCookie, csrfHeaderMatches, hasValidCsrfCookie, newCsrfToken } from '../http/csrf.js';
 import { PORTAL_CSP } from './headers.js';
 import { NOT_FOUND_PAGE, PORTAL_PAGES, pageComposer, type PortalPage } from './pages.js';
 import { portalStaticDir } from './staticDir.js';
@@ -14,10 +14,6 @@ import { portalStaticDir } from './staticDir.js';
 export const portalExtension: ExpressExtension = (app: Express, ctx: AppContext) => {
   const dir = portalStaticDir();
   const secure = ctx.config.publicUrl.startsWith('https:');
-
-  app.use(
-    csrfGuard((req) => ctx.logger.warn({ method: req.method, path: req.path }, 'CSRF check refused a cookie-authenticated request')),
-  );
 
   app.use('/portal', (_req, res, next) => {
     res.setHeader('Content-Security-Policy', PORTAL_CSP);

@@ -4,7 +4,7 @@ import { fail, type DomainError } from '../errors/DomainError.js';
 import { isoTime } from '../shared/time.js';
 import type { ClientMismatch, ConversationHost, MissingStrategy, OtrMessage, Prekey } from '../ports/ConversationHost.js';
 import type { Deps } from '../platform.js';
-import { resolveBot, type BotCredentials, type BotRouteKind, type LiveBot } from './botAccess.js';
+import { liveBot, resolveBotIn, type BotCredentials, type BotRouteKind, type LiveBot } from './botAccess.js';
 import { MAX_CONV_SIZE } from './limits.js';
 import { removeBot } from './removeBot.js';
 import { botConvView, botUserView } from './views.js';
@@ -16,11 +16,11 @@ const withBot = <A>(
   kind: BotRouteKind,
   f: (live: LiveBot, tx: Parameters<Parameters<typeof readOnly>[1]>[0]) => Effect.Effect<A, DomainError>,
   write = false,
-) => (write ? transact : readOnly)(deps.store, (tx) => Effect.flatMap(resolveBot(host, tx, creds, kind), (live) => f(live, tx)));
+) => (write ? transact : readOnly)(deps.store, (tx) => Effect.flatMap(resolveBotIn(host, tx, creds, kind), (live) => f(live, tx)));
 
 /** Checks a bot route's credentials without doing anything else (runs before body validation). */
 export const checkBot = (deps: Deps, host: ConversationHost, creds: BotCredentials, kind: BotRouteKind) =>
-  withBot(deps, host, creds, kind, () => Effect.void);
+  Effect.asVoid(liveBot(deps.store, host, creds, kind));
 
 const sharing = (live: LiveBot) => new Set(live.conv.members.map((m) => m.id));
 
@@ -127,9 +127,7 @@ export const botUserClients = (deps: Deps, host: ConversationHost, creds: BotCre
   );
 
 export const botConversation = (deps: Deps, host: ConversationHost, creds: BotCredentials) =>
-  withBot(deps, host, creds, 'conversation', (live) =>
-    Effect.succeed(botConvView(live.conv, deps.policy.domain, { exclude: live.bot.id })),
-  );
+  Effect.map(liveBot(deps.store, host, creds, 'conversation'), (live) => botConvView(live.conv, deps.policy.domain, { exclude: live.bot.id }));
 
 export const botPostMessage = (
   deps: Deps,

@@ -1,5 +1,6 @@
 import type { ConversationRepo, ConversationRow, MemberRow } from '@spp/domain';
 import type { SqlExecutor } from '../SqlDriver.js';
+import { MemberListCache } from './memberLists.js';
 
 interface ConvRow {
   id: string;
@@ -10,6 +11,7 @@ interface ConvRow {
   access: string;
   access_role: string;
   created_at: number;
+  members_tag: number | string;
 }
 
 interface MRow {
@@ -42,7 +44,20 @@ const toMember = (r: MRow): MemberRow => ({
 });
 
 export class SqlConversationRepo implements ConversationRepo {
-  constructor(private readonly db: SqlExecutor) {}
+  /** members tags seen or set in this transaction */
+  private readonly tags = new Map<string, string>();
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly memberLists: MemberListCache = new MemberListCache(),
+  ) {}
+
+  private async retag(convId: string) {
+    const tag = MemberListCache.newTag();
+    await this.db.run('UPDATE host_conversations SET members_tag = ? WHERE id = ?', [tag, convId]);
+    this.tags.set(convId, String(tag));
+  }
+
   async insert(c: ConversationRow) {
     await this.db.run(`INSERT INTO host_conversations (${CONV}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
       c.id,
@@ -64,8 +79,10 @@ export class SqlConversationRepo implements ConversationRepo {
     ]);
   }
   async get(id: string) {
-    const r = await this.db.get<ConvRow>(`SELECT ${CONV} FROM host_conversations WHERE id = ?`, [id]);
-    return r ? toConv(r) : undefined;
+    const r = await this.db.get<ConvRow>(`SELECT ${CONV}, members_tag FROM host_conversations WHERE id = ?`, [id]);
+    if (!r) return undefined;
+    this.tags.set(id, String(r.members_tag));
+    return toConv(r);
   }
   async delete(id: string) {
     await this.db.run('DELETE FROM host_members WHERE conv_id = ?', [id]);
@@ -83,17 +100,29 @@ export class SqlConversationRepo implements ConversationRepo {
        FROM host_members WHERE conv_id = ?`,
       [m.convId, m.userId, m.role, m.service?.id ?? null, m.service?.provider ?? null, m.convId],
     );
+    await this.retag(m.convId);
   }
   async removeMember(convId: string, userId: string) {
-    return (await this.db.run('DELETE FROM host_members WHERE conv_id = ? AND user_id = ?', [convId, userId])) > 0;
+    const removed = (await this.db.run('DELETE FROM host_members WHERE conv_id = ? AND user_id = ?', [convId, userId])) > 0;
+    if (removed) await this.retag(convId);
+    return removed;
   }
   async getMember(convId: string, userId: string) {
     const r = await this.db.get<MRow>(`SELECT ${MEMBER} FROM host_members WHERE conv_id = ? AND user_id = ?`, [convId, userId]);
     return r ? toMember(r) : undefined;
   }
   async listMembers(convId: string) {
+    let tag = this.tags.get(convId);
+    if (tag === undefined) {
+      const r = await this.db.get<{ members_tag: number | string }>('SELECT members_tag FROM host_conversations WHERE id = ?', [convId]);
+      if (r) this.tags.set(convId, (tag = String(r.members_tag)));
+    }
+    const known = tag === undefined ? undefined : this.memberLists.get(convId, tag);
+    if (known) return [...known];
     const rows = await this.db.all<MRow>(`SELECT ${MEMBER} FROM host_members WHERE conv_id = ? ORDER BY ord`, [convId]);
-    return rows.map(toMember);
+    const members = rows.map(toMember);
+    if (tag !== undefined) this.memberLists.put(convId, tag, members);
+    return [...members];
   }
   async countMembers(convId: string) {
     const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM host_members WHERE conv_id = ?', [convId]);
