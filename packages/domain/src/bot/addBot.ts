@@ -10,7 +10,8 @@ import type { ServiceRecord } from '../service/model.js';
 import { mintToken } from '../token/tokens.js';
 import { onAnswered, onBroken, recordError } from './breaker.js';
 import { endpointOf } from './endpoint.js';
-import { loadHealth, saveHealth, updateHealth } from './healthStore.js';
+import type { ServiceHealth } from './health.js';
+import { updateHealth } from './healthStore.js';
 import { MAX_CONV_SIZE } from './limits.js';
 import { parseNewBotResponse, type NewBotResponse } from './newBotResponse.js';
 import { createBotCall } from './outboundCalls.js';
@@ -75,15 +76,14 @@ export const newClientId = (deps: Deps): string => {
 };
 
 /** The breaker sees the outcome of POST /bots like a delivery's (§2 "Outcome", last bullet). */
+const withCreateOutcome = (h: ServiceHealth, r: OutboundResult, cause: string | undefined, now: number): ServiceHealth => {
+  const broken = !r.ok || r.status >= 500;
+  const next = broken ? onBroken(h, 'create', now) : onAnswered(h);
+  return cause ? recordError(next, cause, now) : next;
+};
+
 const applyCreateOutcome = (deps: Deps, tx: Tx, serviceId: string, r: OutboundResult, cause: string | undefined) =>
-  Effect.gen(function* () {
-    const now = deps.clock.now();
-    let h = yield* loadHealth(tx, serviceId);
-    const broken = !r.ok || r.status >= 500;
-    h = broken ? onBroken(h, 'create', now) : onAnswered(h);
-    if (cause) h = recordError(h, cause, now);
-    yield* saveHealth(tx, serviceId, h);
-  });
+  Effect.asVoid(updateHealth(tx, serviceId, (h) => withCreateOutcome(h, r, cause, deps.clock.now())));
 
 /** Records the outcome on its own, when no bot is committed. */
 const recordCreateOutcome = (deps: Deps, serviceId: string, r: OutboundResult, cause: string | undefined) =>
@@ -167,9 +167,8 @@ export const addBot = (deps: Deps, host: ConversationHost, input: AddBotInput): 
         yield* call(() => host.createBotClient(tx, botId, { id: clientId, prekeys: answer.prekeys, lastPrekey: answer.lastPrekey }));
         const event = yield* call(() => host.addBotMember(tx, user.id, again.conv.id, botId, serviceRef));
         // the service answered (breaker reset), and a bot was created: "last_success_at … or bot created"
-        yield* applyCreateOutcome(deps, tx, svc.id, result, undefined);
         const created = deps.clock.now();
-        yield* updateHealth(tx, svc.id, (h) => ({ ...h, lastSuccessAt: created }));
+        yield* updateHealth(tx, svc.id, (h) => ({ ...withCreateOutcome(h, result, undefined, created), lastSuccessAt: created }));
         return { id: botId, client: clientId, name, accent_id: accentId, assets, event };
       }),
       // the commit's re-check failed: the answer still counts for the breaker, in a transaction of its own

@@ -5,7 +5,7 @@ import type { ConversationEvent } from '../host/events.js';
 import type { ConversationHost } from '../ports/ConversationHost.js';
 import type { Tx } from '../ports/store/Store.js';
 import type { Deps } from '../platform.js';
-import { enqueueForBot } from './enqueue.js';
+import { enqueueForBots } from './enqueue.js';
 import { removeBot } from './removeBot.js';
 
 const accessRoleOf = (event: ConversationEvent): readonly string[] | undefined => {
@@ -39,7 +39,7 @@ export const onConversationEvent = (
   botRecipients: readonly string[],
 ): Effect.Effect<void, DomainError> =>
   Effect.gen(function* () {
-    for (const botId of botRecipients) yield* enqueueForBot(deps, tx, botId, event);
+    yield* enqueueForBots(deps, tx, botRecipients, event);
     if (event.type === 'conversation.access-update') {
       const roles = accessRoleOf(event);
       if (roles && !roles.includes('service')) {
