@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { MemberRow } from '@spp/domain';
 
-const MAX_CONVERSATIONS = 1024;
+/** member rows held in all (a few MB): a bound on memory whatever the conversations' sizes */
+const MAX_MEMBERS = 50_000;
 
 /**
  * Member lists an instance has read, each under the conversation's `members_tag` at the time. Every membership
@@ -11,6 +12,7 @@ const MAX_CONVERSATIONS = 1024;
  */
 export class MemberListCache {
   private readonly lists = new Map<string, { readonly tag: string; readonly members: readonly MemberRow[] }>();
+  private held = 0;
 
   static newTag(): number {
     // 48 random bits: an exact integer on both engines
@@ -27,8 +29,19 @@ export class MemberListCache {
   }
 
   put(convId: string, tag: string, members: readonly MemberRow[]): void {
-    this.lists.delete(convId);
+    this.drop(convId);
     this.lists.set(convId, { tag, members });
-    if (this.lists.size > MAX_CONVERSATIONS) this.lists.delete(this.lists.keys().next().value!);
+    this.held += members.length;
+    for (const oldest of this.lists.keys()) {
+      if (this.held <= MAX_MEMBERS) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(convId: string): void {
+    const e = this.lists.get(convId);
+    if (!e) return;
+    this.lists.delete(convId);
+    this.held -= e.members.length;
   }
 }
