@@ -22,6 +22,7 @@ export interface StartOptions {
   readonly overrides?: PortOverrides;
   /** start the background workers (default true) */
   readonly workers?: boolean;
+  /** Express routes for paths the JSON API does not own (API paths go straight to its dispatcher) */
   readonly extensions?: readonly ExpressExtension[];
   /** an embedder's own messenger instead of the built-in host */
   readonly host?: (deps: Deps) => ConversationHost;
