@@ -1,5 +1,11 @@
 import Database from 'better-sqlite3';
 import type { SqlDriver, SqlExecutor } from '../sql/SqlDriver.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+
+/** how often a file database's WAL is checkpointed off the request path */
+const CHECKPOINT_EVERY_MS = 1_000;
+/** SQLite's own checkpoint (inside a COMMIT) only if the worker falls this far behind: 10 000 pages ≈ 40 MB */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
 const toParam = (v: unknown): unknown => (v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v);
 const params = (p: readonly unknown[] | undefined) => (p ? p.map(toParam) : []);
@@ -13,13 +19,18 @@ export class SqliteDriver implements SqlDriver {
   private readonly db: Database.Database;
   private readonly cache = new Map<string, Database.Statement>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly checkpointer: Checkpointer | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, onCheckpointError: (message: string) => void = () => undefined) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    if (file !== ':memory:' && file !== '') {
+      this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      this.checkpointer = startCheckpointer(file, CHECKPOINT_EVERY_MS, onCheckpointError);
+    }
   }
 
   private stmt(sql: string): Database.Statement {
@@ -90,6 +101,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     await this.exclusive(async () => this.db.close());
   }
 }
