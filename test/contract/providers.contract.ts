@@ -205,6 +205,23 @@ export const providersContract = (name: string, make: () => Promise<Store>): voi
       }
     });
 
+    it('keeps rate-limit buckets by key and deletes idle ones oldest first, at most `limit`', async () => {
+      const k = (i: number) => `pw:${name}-${i}@bucket.example`;
+      await store.transaction(async (t) => {
+        for (let i = 0; i < 5; i++) await t.rateLimits.putBucket(k(i), { tokens: 1.5, updatedAt: 1_000 + i });
+      });
+      expect(await store.read((t) => t.rateLimits.getBucket(k(0)))).toEqual({ tokens: 1.5, updatedAt: 1_000 });
+      // idle before 1003: k0, k1, k2; only two per call
+      expect(await store.transaction((t) => t.rateLimits.deleteIdleBefore(1_003, 2))).toBe(2);
+      expect(await store.read((t) => t.rateLimits.getBucket(k(0)))).toBeUndefined();
+      expect(await store.read((t) => t.rateLimits.getBucket(k(1)))).toBeUndefined();
+      expect(await store.transaction((t) => t.rateLimits.deleteIdleBefore(1_003, 10))).toBe(1);
+      expect(await store.read((t) => t.rateLimits.getBucket(k(3)))).toEqual({ tokens: 1.5, updatedAt: 1_003 });
+      await store.transaction((t) => t.rateLimits.deleteBucket(k(3)));
+      expect(await store.read((t) => t.rateLimits.getBucket(k(3)))).toBeUndefined();
+      expect(await store.read((t) => t.rateLimits.getBucket(k(4)))).toBeDefined();
+    });
+
     it('rolls back provider, code and mail writes together', async () => {
       const p = providerRecord();
       const c = codeRecord({ key: 'rollbackrollbackroll', providerId: p.id });

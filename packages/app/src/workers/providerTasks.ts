@@ -78,7 +78,7 @@ export const providerTasks = (ctx: AppContext): BackgroundTask[] => {
     'provider-purge',
     async () => {
       const counts = await Effect.runPromise(purgeExpired(ctx.deps));
-      return counts.providers === 100;
+      return counts.providers === 100 || counts.buckets === 1_000;
     },
     PURGE_EVERY_MS,
   );

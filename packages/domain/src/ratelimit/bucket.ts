@@ -10,6 +10,12 @@ export interface BucketPolicy {
 export const PASSWORD_BUCKET: BucketPolicy = { burst: 5, refillMs: 60_000 };
 export const REGISTRATION_BUCKET: BucketPolicy = { burst: 5, refillMs: 300_000 };
 
+/**
+ * After this long untouched, every bucket is full again, which is what an absent bucket means: such buckets can be
+ * deleted without changing any answer (otherwise one row per e-mail address or IP ever seen would stay forever).
+ */
+export const BUCKET_IDLE_MS = Math.max(...[PASSWORD_BUCKET, REGISTRATION_BUCKET].map((p) => p.burst * p.refillMs));
+
 export type TakeResult =
   | { readonly ok: true; readonly next: BucketState }
   | { readonly ok: false; readonly retryAfterSeconds: number; readonly next: BucketState };

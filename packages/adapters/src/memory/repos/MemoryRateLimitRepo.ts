@@ -15,4 +15,15 @@ export class MemoryRateLimitRepo implements RateLimitRepo {
   async deleteBucket(key: string) {
     this.buckets.delete(key);
   }
+  async deleteIdleBefore(cutoff: number, limit: number) {
+    let n = 0;
+    for (const [key, b] of [...this.buckets]) {
+      if (n >= limit) break;
+      if (b.updatedAt < cutoff) {
+        this.buckets.delete(key);
+        n++;
+      }
+    }
+    return n;
+  }
 }

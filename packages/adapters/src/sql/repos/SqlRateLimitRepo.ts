@@ -16,4 +16,10 @@ export class SqlRateLimitRepo implements RateLimitRepo {
   async deleteBucket(key: string): Promise<void> {
     await this.db.run('DELETE FROM rate_buckets WHERE key = ?', [key]);
   }
+  async deleteIdleBefore(cutoff: number, limit: number): Promise<number> {
+    return this.db.run(
+      'DELETE FROM rate_buckets WHERE key IN (SELECT key FROM rate_buckets WHERE updated_at < ? ORDER BY updated_at LIMIT ?)',
+      [cutoff, limit],
+    );
+  }
 }

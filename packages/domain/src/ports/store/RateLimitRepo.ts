@@ -9,4 +9,6 @@ export interface RateLimitRepo {
   getBucket(key: string): Promise<BucketState | undefined>;
   putBucket(key: string, state: BucketState): Promise<void>;
   deleteBucket(key: string): Promise<void>;
+  /** removes buckets last updated before `cutoff` (ms), at most `limit`; returns how many */
+  deleteIdleBefore(cutoff: number, limit: number): Promise<number>;
 }
