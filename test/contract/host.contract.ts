@@ -301,6 +301,25 @@ export const hostContract = (name: string, makeStore: () => Promise<Store>, make
       });
     });
 
+    it('purges old notifications of every user, oldest first, at most `limit` at a time', async () => {
+      const [u, v] = [id(), id()];
+      // times before any other test's entries, so only these are old enough
+      const old = [entry(u, { createdAt: -3_000 }), entry(v, { createdAt: -2_900 }), entry(u, { createdAt: -2_800 })];
+      const kept = [entry(v, { createdAt: -1_000 }), entry(u, { createdAt: -900 })];
+      await tx(async (t) => {
+        for (const e of [...old, ...kept]) await t.notifications.append(e);
+      });
+      expect(await tx((t) => t.notifications.purgeAllBefore(-1_500, 2))).toBe(2);
+      expect(await store.read((t) => t.notifications.get(u, old[0]!.id))).toBeUndefined();
+      expect(await store.read((t) => t.notifications.get(v, old[1]!.id))).toBeUndefined();
+      expect(await store.read((t) => t.notifications.get(u, old[2]!.id))).toBeDefined();
+      expect(await tx((t) => t.notifications.purgeAllBefore(-1_500, 10))).toBe(1);
+      await store.read(async (t) => {
+        expect((await t.notifications.page(u, 0, undefined, -10_000, 10)).map((n) => n.id)).toEqual([kept[1]!.id]);
+        expect((await t.notifications.page(v, 0, undefined, -10_000, 10)).map((n) => n.id)).toEqual([kept[0]!.id]);
+      });
+    });
+
     it('rolls back every host write of a failed transaction', async () => {
       const u = userRow();
       const c = convRow();

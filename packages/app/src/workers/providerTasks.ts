@@ -3,54 +3,11 @@ import { Effect } from 'effect';
 import type { AppContext } from '../http/types.js';
 import { createMailTransport, mailSignal } from '../wiring/mail.js';
 import type { BackgroundTask } from './BackgroundTask.js';
+import { loopTask } from './loopTask.js';
 
 const MAIL_POLL_MS = 2_000;
 const MAIL_BATCH = 20;
 const PURGE_EVERY_MS = 60_000;
-
-/**
- * A loop that runs `round` until stopped; between rounds it waits `pause` (deps.clock, so a simulation
- * controls it) or, when given, until `wakeup` fires. A round that throws is logged and retried next time.
- */
-const loopTask = (
-  ctx: AppContext,
-  name: string,
-  round: () => Promise<boolean>,
-  pauseMs: number,
-  wakeup?: () => Promise<void>,
-  onStop?: () => Promise<void>,
-): BackgroundTask => {
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let stopNow: () => void = () => {};
-  const stopped = () => new Promise<void>((r) => (stopNow = r));
-  return {
-    name,
-    start() {
-      if (running) return;
-      running = true;
-      const stopSignal = stopped();
-      loop = (async () => {
-        while (running) {
-          let more = false;
-          try {
-            more = await round();
-          } catch (e) {
-            ctx.logger.error({ task: name, err: e instanceof Error ? e.message : String(e) }, 'background task round failed');
-          }
-          if (!running) break;
-          if (!more) await Promise.race([ctx.deps.clock.sleep(pauseMs), stopSignal, ...(wakeup ? [wakeup()] : [])]);
-        }
-      })();
-    },
-    async stop() {
-      running = false;
-      stopNow();
-      await loop;
-      await onStop?.();
-    },
-  };
-};
 
 /** The mail sender (providers.md §5) and the purge of unverified registrations (T8). */
 export const providerTasks = (ctx: AppContext): BackgroundTask[] => {

@@ -12,6 +12,13 @@ export interface NotificationQuery {
 }
 
 /**
+ * Housekeeping: entries past the retention, of every user, `limit` at a time (a user who never reads would
+ * otherwise keep them). Returns how many went.
+ */
+export const purgeOldNotifications = (deps: Deps, limit: number) =>
+  transact(deps.store, (tx) => call(() => tx.notifications.purgeAllBefore(deps.clock.now() - NOTIFICATION_RETENTION_MS, limit)));
+
+/**
  * `GET /notifications` (host.md §7): the caller's stream after `since`, without other clients' otr-message-add
  * when `client` is given. An unknown or purged `since` answers 404 with the page from the oldest kept entry.
  * Entries older than the retention are purged here, for the caller's stream.

@@ -34,6 +34,14 @@ export class MemoryNotificationRepo implements NotificationRepo {
     }
     return out;
   }
+  async purgeAllBefore(before: number, limit: number) {
+    const old = [...this.streams.values()].flat().filter((n) => n.createdAt < before).sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
+    for (const n of old) {
+      const stream = this.streams.get(n.userId) ?? [];
+      this.streams.set(n.userId, stream.filter((m) => m.seq !== n.seq));
+    }
+    return old.length;
+  }
   async purgeBefore(userId: string, before: number) {
     const stream = this.streams.get(userId) ?? [];
     const rest = stream.filter((n) => n.createdAt >= before);

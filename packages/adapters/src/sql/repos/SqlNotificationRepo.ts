@@ -62,4 +62,11 @@ export class SqlNotificationRepo implements NotificationRepo {
   async purgeBefore(userId: string, before: number) {
     return this.db.run('DELETE FROM host_notifications WHERE user_id = ? AND created_at < ?', [userId, before]);
   }
+  async purgeAllBefore(before: number, limit: number) {
+    return this.db.run(
+      `DELETE FROM host_notifications WHERE (user_id, seq) IN
+         (SELECT user_id, seq FROM host_notifications WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+      [before, limit],
+    );
+  }
 }

@@ -24,4 +24,6 @@ export interface NotificationRepo {
   page(userId: string, afterSeq: number, client: string | undefined, notBefore: number, limit: number): Promise<NotificationRow[]>;
   /** deletes the user's entries created before `before` (ms); returns how many */
   purgeBefore(userId: string, before: number): Promise<number>;
+  /** deletes up to `limit` entries of any user created before `before` (ms), oldest first; returns how many */
+  purgeAllBefore(before: number, limit: number): Promise<number>;
 }
