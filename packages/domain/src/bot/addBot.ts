@@ -2,11 +2,12 @@ import { Effect } from 'effect';
 import { readOnly, transact, call } from '../effect/transact.js';
 import { fail, type DomainError } from '../errors/DomainError.js';
 import type { ConversationEvent } from '../host/events.js';
-import type { ConversationHost, HostConversation, HostUser, Prekey } from '../ports/ConversationHost.js';
+import type { ConversationHost, HostConversation, HostUser } from '../ports/ConversationHost.js';
 import type { OutboundResult } from '../ports/ServiceClient.js';
 import type { Tx } from '../ports/store/Store.js';
 import type { Deps } from '../platform.js';
 import type { ServiceRecord } from '../service/model.js';
+import { prekeyProblem } from '../host/prekeyCheck.js';
 import { mintToken } from '../token/tokens.js';
 import { onAnswered, onBroken, recordError } from './breaker.js';
 import { endpointOf } from './endpoint.js';
@@ -91,12 +92,9 @@ const recordCreateOutcome = (deps: Deps, serviceId: string, r: OutboundResult, c
 
 /** Prekey bundles must decode with matching ids; declared identity fingerprints must cover every bundle. */
 const checkBundles = (deps: Deps, service: ServiceRecord, resp: NewBotResponse): 'MalformedPrekeys' | 'IdentityFingerprintMismatch' | undefined => {
-  const all: Prekey[] = [...resp.prekeys, resp.lastPrekey];
-  for (const p of all) {
-    const decoded = deps.prekeyValidator.decode(p.key);
-    if (!decoded || decoded.prekeyId !== p.id) return 'MalformedPrekeys';
-    if (service.identityFingerprints.length > 0 && !service.identityFingerprints.includes(decoded.identityKeyHex.toLowerCase()))
-      return 'IdentityFingerprintMismatch';
+  for (const p of [...resp.prekeys, resp.lastPrekey]) {
+    const problem = prekeyProblem(deps.prekeyValidator, p, service.identityFingerprints);
+    if (problem) return problem === 'malformed' ? 'MalformedPrekeys' : 'IdentityFingerprintMismatch';
   }
   return undefined;
 };

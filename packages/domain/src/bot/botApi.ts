@@ -1,6 +1,7 @@
 import { Effect } from 'effect';
 import { call, readOnly, transact } from '../effect/transact.js';
 import { fail, type DomainError } from '../errors/DomainError.js';
+import { prekeyProblem } from '../host/prekeyCheck.js';
 import { isoTime } from '../shared/time.js';
 import type { ClientMismatch, ConversationHost, MissingStrategy, OtrMessage, Prekey } from '../ports/ConversationHost.js';
 import type { Deps } from '../platform.js';
@@ -68,11 +69,8 @@ export const botAddPrekeys = (deps: Deps, host: ConversationHost, creds: BotCred
       Effect.gen(function* () {
         const service = yield* call(() => tx.services.get(live.bot.serviceId));
         const declared = service?.identityFingerprints ?? [];
-        for (const p of prekeys) {
-          const d = deps.prekeyValidator.decode(p.key);
-          if (!d || d.prekeyId !== p.id || (declared.length > 0 && !declared.includes(d.identityKeyHex.toLowerCase())))
-            return yield* Effect.fail(fail('bad-request', 'Malformed prekeys uploaded'));
-        }
+        if (prekeys.some((p) => prekeyProblem(deps.prekeyValidator, p, declared)))
+          return yield* Effect.fail(fail('bad-request', 'Malformed prekeys uploaded'));
         yield* call(() => host.addPrekeys(tx, live.bot.id, live.bot.clientId, prekeys));
       }),
     true,

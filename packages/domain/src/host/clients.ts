@@ -5,6 +5,7 @@ import type { Prekey } from '../ports/ConversationHost.js';
 import { LAST_RESORT_PREKEY_ID, type ClientRow } from '../ports/store/ClientRepo.js';
 import type { Deps } from '../platform.js';
 import { randomClientId } from './ids.js';
+import { prekeyProblem } from './prekeyCheck.js';
 import { MAX_PERMANENT_CLIENTS } from './rules.js';
 import { activeUser } from './users.js';
 import { clientView, pubClientView } from './views.js';
@@ -13,10 +14,7 @@ const clientNotFound = () => fail('client-not-found', 'Client not found');
 
 /** "Every key must be a base64 Proteus PreKeyBundle with matching id" (host.md §2) — else 400 bad-request. */
 export const checkPrekeyBundles = (deps: Deps, prekeys: readonly Prekey[]): Effect.Effect<void, DomainError> => {
-  for (const p of prekeys) {
-    const decoded = deps.prekeyValidator.decode(p.key);
-    if (!decoded || decoded.prekeyId !== p.id) return Effect.fail(badRequest('Malformed prekeys uploaded'));
-  }
+  for (const p of prekeys) if (prekeyProblem(deps.prekeyValidator, p)) return Effect.fail(badRequest('Malformed prekeys uploaded'));
   return Effect.void;
 };
 
