@@ -6,6 +6,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 const CHECKPOINT_EVERY_MS = 1_000;
 /** SQLite's own checkpoint (inside a COMMIT) only if the worker falls this far behind: 10 000 pages ≈ 40 MB */
 const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
 
 const toParam = (v: unknown): unknown => (v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v);
 const params = (p: readonly unknown[] | undefined) => (p ? p.map(toParam) : []);
@@ -28,8 +29,17 @@ export class SqliteDriver implements SqlDriver {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     if (file !== ':memory:' && file !== '') {
-      this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-      this.checkpointer = startCheckpointer(file, CHECKPOINT_EVERY_MS, onCheckpointError);
+      // a worker that cannot start or fails hands checkpoints back to SQLite's own, at its usual threshold
+      const fallBack = (message: string) => {
+        onCheckpointError(message);
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      };
+      try {
+        this.checkpointer = startCheckpointer(file, CHECKPOINT_EVERY_MS, fallBack);
+        this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      } catch (e) {
+        fallBack(e instanceof Error ? e.message : String(e));
+      }
     }
   }
 
