@@ -7,6 +7,15 @@ import { createThrowawayDatabase, dropDatabases, postgresAdminUrl } from './stor
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
+/** The environment every test app starts from: a random loopback port, staff and internal routes on. */
+export const TEST_APP_ENV = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  ADMIN_TOKEN,
+  INTERNAL_API: 'true',
+  PUBLIC_URL: 'http://localhost:8080',
+} as const;
+
 export interface TestApp extends RunningApp {
   readonly dataDir: string;
   /** every log line the app wrote, as text */
@@ -22,6 +31,18 @@ export interface TestResponse {
   /** parsed JSON, or undefined for an empty/non-JSON body */
   readonly json: any;
 }
+
+/** Reads a fetch response whole: its text, and the JSON it holds if any. */
+export const readResponse = async (res: Response): Promise<TestResponse> => {
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+};
 
 /**
  * Starts the real app on 127.0.0.1:0 with a fresh data dir (SQLite unless `store` is overridden),
@@ -39,16 +60,7 @@ export const startTestApp = async (
     throw new Error('TEST_STORE=postgres but no PostgreSQL server answers (set TEST_DATABASE_URL)');
   const pgdb = adminUrl ? await createThrowawayDatabase(adminUrl) : undefined;
   if (pgdb) env = { ...env, DATABASE_URL: pgdb.url };
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    ADMIN_TOKEN,
-    INTERNAL_API: 'true',
-    PUBLIC_URL: 'http://localhost:8080',
-    LOG_LEVEL: 'debug',
-    ...env,
-  });
+  const config = loadConfig({ ...TEST_APP_ENV, DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -67,15 +79,7 @@ export const startTestApp = async (
       headers['content-type'] ??= 'application/json';
     }
     if (init.token) headers.authorization = `Bearer ${init.token}`;
-    const res = await fetch(app.url + path, { method, headers, body });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return readResponse(await fetch(app.url + path, { method, headers, body }));
   };
   return {
     ...app,

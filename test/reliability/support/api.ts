@@ -1,11 +1,6 @@
-import { ADMIN_TOKEN } from '../../support/app.js';
+import { ADMIN_TOKEN, readResponse, type TestResponse } from '../../support/app.js';
 
-export interface ApiResponse {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  readonly json: any;
-}
+export type ApiResponse = TestResponse;
 
 /** A minimal JSON client for an app at `base`; network failures reject (a crashed app acknowledges nothing). */
 export const api =
@@ -14,20 +9,14 @@ export const api =
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return readResponse(
+      await fetch(base + path, {
+        method,
+        headers,
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
+      }),
+    );
   };
 
 export type Api = ReturnType<typeof api>;

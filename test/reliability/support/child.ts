@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ADMIN_TOKEN } from '../../support/app.js';
+import { TEST_APP_ENV } from '../../support/app.js';
 
 export const REPO = join(import.meta.dirname, '../../..');
 const MAIN = join(REPO, 'packages/app/dist/main.js');
@@ -77,12 +77,8 @@ export const startAppProcess = async (
     cwd: REPO,
     env: {
       PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...TEST_APP_ENV,
       DATA_DIR: dataDir,
-      ADMIN_TOKEN,
-      INTERNAL_API: 'true',
-      PUBLIC_URL: 'http://localhost:8080',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Random } from '@spp/domain';
 import { readCookie, serializeCookie } from './cookies.js';
 import { secretEquals } from './auth.js';
-import { normalisePath } from './dispatch.js';
+import { requestPath } from './dispatch.js';
 
 export const CSRF_COOKIE = 'portal_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -54,8 +54,7 @@ const cookieAuthenticated = (req: IncomingMessage): boolean => {
 };
 
 const isProviderPath = (rawUrl: string): boolean => {
-  const q = rawUrl.indexOf('?');
-  const p = normalisePath(q === -1 ? rawUrl : rawUrl.slice(0, q));
+  const p = requestPath(rawUrl);
   return p !== undefined && (p === '/provider' || p.startsWith('/provider/'));
 };
 

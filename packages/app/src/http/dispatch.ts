@@ -25,6 +25,12 @@ export const normalisePath = (rawPath: string): string | undefined => {
   return p;
 };
 
+/** The normalised path of a raw request target, without its query; undefined as for `normalisePath`. */
+export const requestPath = (rawUrl: string): string | undefined => {
+  const q = rawUrl.indexOf('?');
+  return normalisePath(q === -1 ? rawUrl : rawUrl.slice(0, q));
+};
+
 const send = (res: ServerResponse, result: HttpResult) => {
   for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
   if (result.body instanceof RawText) {
@@ -196,9 +202,7 @@ export const createDispatcher = (ctx: AppContext, defs: readonly RouteDef[]) => 
 
   /** Is this request target one of the API's paths (any method)? Such requests never need Express. */
   const owns = (rawUrl: string | undefined): boolean => {
-    const url = rawUrl ?? '/';
-    const q = url.indexOf('?');
-    const path = normalisePath(q === -1 ? url : url.slice(0, q));
+    const path = requestPath(rawUrl ?? '/');
     return path !== undefined && routes.has(path);
   };
 

@@ -2,7 +2,7 @@ import { Effect } from 'effect';
 import type { ConversationEvent } from '../host/events.js';
 import type { Tx } from '../ports/store/Store.js';
 import type { Deps } from '../platform.js';
-import { freshHealth } from './health.js';
+import { updateHealth } from './healthStore.js';
 import { MAX_PENDING_PER_BOT } from './limits.js';
 
 /**
@@ -18,9 +18,7 @@ const enqueueOne = async (deps: Deps, tx: Tx, botId: string, payload: string): P
       { botId, serviceId: bot.serviceId, deliveryId: deps.random.uuidV4(), payload, createdAt: deps.clock.now() },
       MAX_PENDING_PER_BOT,
     ));
-  if (queued) return;
-  const h = (await tx.services.getHealth(bot.serviceId)) ?? freshHealth();
-  await tx.services.putHealth(bot.serviceId, { ...h, dropped: h.dropped + 1 });
+  if (!queued) await Effect.runPromise(updateHealth(tx, bot.serviceId, (h) => ({ ...h, dropped: h.dropped + 1 })));
 };
 
 /**
